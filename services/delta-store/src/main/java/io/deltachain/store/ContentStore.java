@@ -18,7 +18,8 @@ public interface ContentStore {
 
   /**
    * Stores a stream. Nothing becomes visible unless the whole stream arrived, fit the size
-   * limit and matched the declared hash.
+   * limit and matched the declared hash. Pass the source paused: the store resumes it once it
+   * is ready to take the bytes.
    */
   Future<PutResult> put(ReadStream<Buffer> source, PutOptions options);
 

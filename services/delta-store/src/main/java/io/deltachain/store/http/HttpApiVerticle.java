@@ -50,6 +50,9 @@ public final class HttpApiVerticle extends VerticleBase {
   /** Response header telling whether the content is pinned. */
   public static final String PINNED_HEADER = "X-Content-Pinned";
 
+  /** How long the rest of a rejected upload is read and dropped before the connection closes. */
+  private static final long REJECT_DRAIN_MILLIS = 2000;
+
   private final ContentStore store;
   private final HttpApiConfig config;
   private HttpServer server;
@@ -83,7 +86,7 @@ public final class HttpApiVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setHandle100ContinueAutomatically(true)
+        .setHandle100ContinueAutomatically(false)
         .setMaxChunkSize(64 * 1024)
         .setCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen()
@@ -115,6 +118,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private void upload(RoutingContext rc, ContentHash fromPath) {
     HttpServerRequest req = rc.request();
+    // Nothing may flow (and be dropped) before the store attaches its handler; it resumes.
+    req.pause();
     ContentHash declared;
     long length;
     try {
@@ -125,6 +130,16 @@ public final class HttpApiVerticle extends VerticleBase {
       return;
     }
     PutOptions options = new PutOptions(declared, length, config.maxUploadBytes());
+    try {
+      options.checkDeclaredSize();
+    } catch (StoreException e) {
+      // With "Expect: 100-continue" the client has not sent the body yet and never will.
+      rejectRequest(rc, e);
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+      rc.response().writeContinue();
+    }
     store.put(req, options)
         .onSuccess(r -> rc.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -143,8 +158,10 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   /**
-   * Answers an error while the request body may still be arriving: the connection is closed
-   * after the answer so the unread body does not poison the next request.
+   * Answers an error while the request body may still be arriving. The rest of the body is
+   * read and dropped for a short grace period, so that a client still sending gets to read the
+   * answer, and then the connection is closed: the unread body must not be taken for the next
+   * request.
    */
   private void rejectRequest(RoutingContext rc, Throwable t) {
     HttpServerRequest req = rc.request();
@@ -152,8 +169,15 @@ public final class HttpApiVerticle extends VerticleBase {
       sendError(rc.response(), t);
       return;
     }
-    rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-    sendError(rc.response(), t).onComplete(v -> req.connection().close());
+    long timer = vertx.setTimer(REJECT_DRAIN_MILLIS, id -> req.connection().close());
+    req.exceptionHandler(e -> { });
+    req.endHandler(v -> {
+      vertx.cancelTimer(timer);
+      req.connection().close();
+    });
+    req.handler(b -> { });
+    req.resume();
+    sendError(rc.response(), t);
   }
 
   private static ContentHash declaredHash(HttpServerRequest req, ContentHash fromPath) {

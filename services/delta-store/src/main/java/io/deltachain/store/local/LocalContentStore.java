@@ -159,13 +159,15 @@ public final class LocalContentStore implements ContentStore {
   private Future<HashingPump.Result> write(ReadStream<Buffer> source, AsyncFile file, PutOptions options) {
     long declared = options.declaredSize();
     HashingPump pump = new HashingPump(source, file, options.maxBytes(), options::tooLarge,
-        soFar -> checkSpace(Math.max(declared, soFar), soFar), SPACE_CHECK_EVERY_BYTES, WRITE_BATCH_BYTES);
+        soFar -> checkSpace(declared > 0 ? Math.max(declared, soFar) : soFar, soFar),
+        SPACE_CHECK_EVERY_BYTES, WRITE_BATCH_BYTES);
     return pump.run();
   }
 
   /**
    * Fails when writing {@code totalBytes} in all (of which {@code written} already are on
-   * disk) would leave less than the reserve free.
+   * disk) would leave less than the reserve free. For an upload of unknown size the remaining
+   * need is unknown, so it fails once the reserve itself is touched.
    */
   private void checkSpace(long totalBytes, long written) {
     long usable;
