@@ -49,4 +49,13 @@ public interface ContentStore {
 
   /** Every hash in this store, for garbage collection. */
   Future<List<ContentHash>> list();
+
+  /**
+   * Makes content that was added elsewhere known under its hash, given its IPFS CID (as
+   * recorded on chain). Only stores that speak IPFS support it; others fail with
+   * {@link StoreError#UNSUPPORTED}.
+   */
+  default Future<ContentStat> link(ContentHash hash, String cid) {
+    return Future.failedFuture(new StoreException(StoreError.UNSUPPORTED, "the " + name() + " store cannot link CIDs"));
+  }
 }

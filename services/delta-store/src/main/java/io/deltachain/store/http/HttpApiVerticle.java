@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       held in memory); optional declared hash in {@code X-Content-SHA256} or {@code ?hash=};
  *       answers 201 {@code {"hash","size","cid"?,"inlineEligible"}}.
  *   <li>{@code PUT /deltas/{hash}}: the same with the hash declared in the path.
- *   <li>{@code GET /deltas/{hash}}: the content, with {@code Range: bytes=...} support (206).
+ *   <li>{@code GET /deltas/{hash}}: the content, with {@code Range: bytes=...} support (206);
+ *       {@code ?cid=} names the IPFS CID of content this node has not seen (as recorded on chain).
  *   <li>{@code HEAD /deltas/{hash}}: size and existence, no body.
  *   <li>{@code GET /deltas/{hash}/stat}: metadata as JSON.
  *   <li>{@code PUT /deltas/{hash}/pin}, {@code DELETE /deltas/{hash}/pin}: pin and unpin.
@@ -252,7 +253,10 @@ public final class HttpApiVerticle extends VerticleBase {
     String rangeHeader = rc.request().getHeader("Range");
     RangeRequest range = rangeHeader == null ? null : RangeRequest.http(rangeHeader);
     HttpServerResponse resp = rc.response();
-    store.get(hash, range).onSuccess(cs -> send(rc, cs, rangeHeader != null)).onFailure(t -> {
+    String cid = rc.request().getParam("cid");
+    Future<Void> known = cid == null || cid.isBlank() ? Future.succeededFuture()
+        : store.exists(hash).compose(here -> here ? Future.succeededFuture() : store.link(hash, cid).mapEmpty());
+    known.compose(v -> store.get(hash, range)).onSuccess(cs -> send(rc, cs, rangeHeader != null)).onFailure(t -> {
       StoreException e = StoreException.wrap(t, "reading " + hash.hex());
       if (e.error() == StoreError.RANGE_NOT_SATISFIABLE) {
         store.stat(hash).onComplete(ar -> {

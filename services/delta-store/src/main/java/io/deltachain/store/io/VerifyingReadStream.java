@@ -29,10 +29,11 @@ public final class VerifyingReadStream implements ReadStream<Buffer> {
   private Handler<Throwable> exceptionHandler;
   private Buffer held;
   private long count;
+  private Runnable onSourceEnd = () -> { };
 
   /**
    * @param source the raw bytes of the whole content
-   * @param expected the hash they must have
+   * @param expected the hash they must have, or null to check only the length
    * @param expectedSize the size they must have
    * @param where where they come from, for the error message
    * @param onCorrupt run once when the check fails (e.g. quarantine the file)
@@ -69,9 +70,16 @@ public final class VerifyingReadStream implements ReadStream<Buffer> {
     }
   }
 
+  /** Runs when the source has delivered its last byte (before the check). */
+  public VerifyingReadStream onSourceEnd(Runnable r) {
+    this.onSourceEnd = r;
+    return this;
+  }
+
   private void onEnd() {
+    onSourceEnd.run();
     ContentHash actual = ContentHash.of(md.digest());
-    if (count == expectedSize && actual.equals(expected)) {
+    if (count == expectedSize && (expected == null || actual.equals(expected))) {
       if (held != null && handler != null) {
         Buffer last = held;
         held = null;
@@ -83,10 +91,13 @@ public final class VerifyingReadStream implements ReadStream<Buffer> {
     } else {
       held = null;
       onCorrupt.run();
-      StoreException e = new StoreException(StoreError.CORRUPT_CONTENT,
-          "content " + expected.hex() + " in " + where + " is corrupt: read " + count + " bytes hashing to "
-              + actual.hex() + " (expected " + expectedSize + " bytes); it was not served",
-          new JsonObject().put("hash", expected.hex()).put("actualHash", actual.hex()), null);
+      StoreException e = expected == null
+          ? new StoreException(StoreError.BACKEND_UNAVAILABLE,
+              where + " delivered " + count + " bytes where " + expectedSize + " were expected")
+          : new StoreException(StoreError.CORRUPT_CONTENT,
+              "content " + expected.hex() + " in " + where + " is corrupt: read " + count + " bytes hashing to "
+                  + actual.hex() + " (expected " + expectedSize + " bytes); it was not served",
+              new JsonObject().put("hash", expected.hex()).put("actualHash", actual.hex()), null);
       if (exceptionHandler != null) {
         exceptionHandler.handle(e);
       }
