@@ -81,6 +81,18 @@ public final class TestSupport {
     }
   }
 
+  /** Removes a directory tree (best effort). */
+  public static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Total bytes of regular files under a directory. */
   public static long bytesUnder(Path dir) {
     long n = 0;
