@@ -48,7 +48,11 @@ public final class DeltaStoreGrpcClient {
 
   private static StoreException error(GrpcClientResponse<?, ?> resp, Throwable cause) {
     GrpcStatus status = resp.status();
+    // A call that fails before any message is "trailers-only": the trailer travels in the headers.
     String name = resp.trailers() == null ? null : resp.trailers().get(GrpcStatuses.ERROR_TRAILER);
+    if (name == null && resp.headers() != null) {
+      name = resp.headers().get(GrpcStatuses.ERROR_TRAILER);
+    }
     StoreError err = name != null ? StoreError.fromWireName(name) : StoreError.BACKEND_UNAVAILABLE;
     String msg = resp.statusMessage() != null ? resp.statusMessage()
         : "gRPC call failed with status " + status + (cause == null ? "" : ": " + cause.getMessage());
