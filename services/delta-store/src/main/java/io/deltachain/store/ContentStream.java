@@ -14,8 +14,17 @@ import io.vertx.core.streams.ReadStream;
  * @param range the bytes delivered
  * @param stream the bytes
  * @param closer releases what the stream holds (an open file, an HTTP connection); idempotent
+ * @param verifiedFile when not null, the bytes are exactly {@code range} of this local file and
+ *     were verified against the hash recently enough to trust: a consumer may send the file
+ *     zero-copy instead of reading {@code stream} (and must still call {@link #close()})
  */
-public record ContentStream(ContentStat stat, ByteRange range, ReadStream<Buffer> stream, Runnable closer) {
+public record ContentStream(ContentStat stat, ByteRange range, ReadStream<Buffer> stream, Runnable closer,
+    java.nio.file.Path verifiedFile) {
+  /** A stream without a zero-copy file. */
+  public ContentStream(ContentStat stat, ByteRange range, ReadStream<Buffer> stream, Runnable closer) {
+    this(stat, range, stream, closer, null);
+  }
+
   /** Releases the stream's resources; call it once the stream ended, failed or was abandoned. */
   public void close() {
     closer.run();

@@ -79,10 +79,16 @@ public final class DeltaStoreClient {
             if (expected != null) {
               req.putHeader(HttpApiVerticle.HASH_HEADER, expected.hex());
             }
-            return req.send(f);
+            // The store answers 413 (or another refusal) before the body is sent.
+            req.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
+            req.continueHandler(v -> f.pipeTo(req));
+            Future<HttpClientResponse> response = req.response();
+            req.sendHead();
+            return response;
           });
-        }).andThen(ar -> f.close()))
-        .compose(DeltaStoreClient::uploadReply);
+        }).compose(DeltaStoreClient::uploadReply).andThen(ar -> f.close()))
+        .recover(t -> Future.failedFuture(t instanceof StoreException ? t
+            : new StoreException(StoreError.BACKEND_UNAVAILABLE, "upload of " + file + " was interrupted: " + t.getMessage(), t)));
   }
 
   /** Uploads bytes held in memory (small contents). */

@@ -30,6 +30,7 @@ public final class VerifyingReadStream implements ReadStream<Buffer> {
   private Buffer held;
   private long count;
   private Runnable onSourceEnd = () -> { };
+  private Runnable onVerified = () -> { };
 
   /**
    * @param source the raw bytes of the whole content
@@ -76,10 +77,17 @@ public final class VerifyingReadStream implements ReadStream<Buffer> {
     return this;
   }
 
+  /** Runs when the content turned out to match (before the last chunk is released). */
+  public VerifyingReadStream onVerified(Runnable r) {
+    this.onVerified = r;
+    return this;
+  }
+
   private void onEnd() {
     onSourceEnd.run();
     ContentHash actual = ContentHash.of(md.digest());
     if (count == expectedSize && (expected == null || actual.equals(expected))) {
+      onVerified.run();
       if (held != null && handler != null) {
         Buffer last = held;
         held = null;

@@ -27,9 +27,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -47,7 +50,12 @@ import org.slf4j.LoggerFactory;
  * <p>Reads are verified: a whole-content read hashes while it streams and withholds its last
  * chunk until the hash matches ({@link VerifyingReadStream}); a range read hashes the whole
  * file before the first byte is sent. A mismatch quarantines the file (moved to
- * {@code dataDir/quarantine}) and fails with {@link StoreError#CORRUPT_CONTENT}.
+ * {@code dataDir/quarantine}) and fails with {@link StoreError#CORRUPT_CONTENT}. After a full
+ * verification the file is trusted for {@code verifyIntervalSeconds} as long as its size,
+ * modification time and inode stay the same: such reads are served zero-copy
+ * ({@link ContentStream#verifiedFile()}). Uploads are not trusted until read back once, so the
+ * first read of every file is hashed. Clients ({@code DeltaStoreClient}) hash what they receive
+ * as well, so a bit flip inside the trust period is still caught end to end.
  *
  * <p>Free space is checked before an upload (against its declared size) and every 8 MiB
  * while it streams, keeping {@code minFreeBytes} free; a real "no space left on device" from
@@ -220,25 +228,60 @@ public final class LocalContentStore implements ContentStore {
         }).andThen(ar -> f.close()));
   }
 
+  /** What a full verification saw: if any of it changes, the file is hashed again. */
+  private record Verified(long size, long modifiedNanos, Object fileKey, long atNanos) {}
+
+  private final ConcurrentHashMap<ContentHash, Verified> verified = new ConcurrentHashMap<>();
+
+  private boolean trusted(ContentHash hash, BasicFileAttributes a) {
+    Verified v = verified.get(hash);
+    return v != null && config.verifyIntervalSeconds() > 0
+        && v.size() == a.size() && v.modifiedNanos() == a.lastModifiedTime().to(TimeUnit.NANOSECONDS)
+        && java.util.Objects.equals(v.fileKey(), a.fileKey())
+        && System.nanoTime() - v.atNanos() < TimeUnit.SECONDS.toNanos(config.verifyIntervalSeconds());
+  }
+
+  private void markVerified(ContentHash hash, BasicFileAttributes a) {
+    if (config.verifyIntervalSeconds() > 0) {
+      verified.put(hash, new Verified(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey(), System.nanoTime()));
+    }
+  }
+
+  private Future<BasicFileAttributes> attributes(ContentHash hash) {
+    Path path = objectPath(hash);
+    return vertx.executeBlocking(() -> Files.readAttributes(path, BasicFileAttributes.class), false)
+        .recover(t -> Future.failedFuture(isMissing(t) ? StoreException.notFound(hash.hex())
+            : StoreException.wrap(t, "reading " + path)));
+  }
+
   @Override
   public Future<ContentStream> get(ContentHash hash, RangeRequest rangeRequest) {
     Path path = objectPath(hash);
-    return size(hash).compose(size -> {
+    return attributes(hash).compose(attrs -> {
+      long size = attrs.size();
       ByteRange range;
       try {
         range = rangeRequest == null ? ByteRange.whole(size) : rangeRequest.resolve(size);
       } catch (StoreException e) {
         return Future.failedFuture(e);
       }
-      Future<Void> ready = range.isWhole(size) ? Future.succeededFuture() : verifyWhole(hash, path, size);
+      boolean trusted = trusted(hash, attrs);
+      Future<Void> ready = trusted || range.isWhole(size) ? Future.succeededFuture()
+          : verifyWhole(hash, path, size).andThen(ar -> {
+            if (ar.succeeded()) {
+              markVerified(hash, attrs);
+            }
+          });
       return ready
           .compose(v -> isPinned(hash))
           .compose(pinned -> vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false))
-              .map(file -> stream(hash, path, size, range, file, pinned)));
+              .map(file -> stream(hash, path, attrs, range, file, pinned, trusted)));
     });
   }
 
-  private ContentStream stream(ContentHash hash, Path path, long size, ByteRange range, AsyncFile file, boolean pinned) {
+  private ContentStream stream(ContentHash hash, Path path, BasicFileAttributes attrs, ByteRange range, AsyncFile file,
+      boolean pinned, boolean trusted) {
+    long size = attrs.size();
     file.setReadBufferSize(READ_CHUNK_BYTES);
     file.setReadPos(range.offset());
     file.setReadLength(range.length());
@@ -248,10 +291,14 @@ public final class LocalContentStore implements ContentStore {
         file.close();
       }
     };
-    ReadStream<Buffer> bytes = range.isWhole(size)
-        ? new VerifyingReadStream(file, hash, size, "the local store (" + path + ")", () -> quarantine(hash, path))
-        : file;
-    return new ContentStream(new ContentStat(hash, size, null, pinned), range, bytes, closer);
+    ContentStat stat = new ContentStat(hash, size, null, pinned);
+    if (trusted || !range.isWhole(size)) {
+      // Verified just now (range) or recently with the file unchanged: safe to send as is.
+      return new ContentStream(stat, range, file, closer, path);
+    }
+    VerifyingReadStream bytes = new VerifyingReadStream(file, hash, size, "the local store (" + path + ")",
+        () -> quarantine(hash, path)).onVerified(() -> markVerified(hash, attrs));
+    return new ContentStream(stat, range, bytes, closer);
   }
 
   private Future<Void> verifyWhole(ContentHash hash, Path path, long size) {
@@ -269,6 +316,7 @@ public final class LocalContentStore implements ContentStore {
   }
 
   private void quarantine(ContentHash hash, Path path) {
+    verified.remove(hash);
     Path to = quarantine.resolve(hash.hex() + "." + System.currentTimeMillis() + ".corrupt");
     try {
       Files.move(path, to, StandardCopyOption.ATOMIC_MOVE);
@@ -333,6 +381,7 @@ public final class LocalContentStore implements ContentStore {
 
   @Override
   public Future<Boolean> delete(ContentHash hash) {
+    verified.remove(hash);
     return vertx.executeBlocking(() -> {
       Files.deleteIfExists(pinPath(hash));
       return Files.deleteIfExists(objectPath(hash));

@@ -255,6 +255,23 @@ class HttpApiLocalTest {
   }
 
   @Test
+  @DisplayName("a file corrupted after it was served (and trusted) is detected on the next read")
+  void corruptAfterTrusted(Vertx vertx) throws Exception {
+    start(vertx);
+    byte[] content = bytes(600_000, 15);
+    String hash = call(HttpMethod.POST, "/deltas", Buffer.buffer(content), Map.of()).json().getString("hash");
+    assertThat(call(HttpMethod.GET, "/deltas/" + hash).body().getBytes()).isEqualTo(content);
+    assertThat(call(HttpMethod.GET, "/deltas/" + hash).body().getBytes()).as("trusted, zero-copy").isEqualTo(content);
+    Path object = store.objectPath(ContentHash.parse(hash));
+    flipByte(object, 100);
+    // A writer that changed the file also changed its modification time, so trust is gone.
+    java.nio.file.Files.setLastModifiedTime(object, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    Resp r = call(HttpMethod.GET, "/deltas/" + hash, null, Map.of("Range", "bytes=0-9"));
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.json().getString("error")).isEqualTo("corrupt_content");
+  }
+
+  @Test
   @DisplayName("a corrupted file asked for by range is detected before any byte is sent")
   void corruptRange(Vertx vertx) throws Exception {
     start(vertx);
