@@ -74,10 +74,15 @@ public final class TestSupport {
     if (!Files.exists(dir)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // Files come and go while a store works: retry a walk that raced with a deletion.
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(Files::isRegularFile).toList();
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt >= 20) {
+          throw new IllegalStateException("cannot list " + dir, e);
+        }
+      }
     }
   }
 

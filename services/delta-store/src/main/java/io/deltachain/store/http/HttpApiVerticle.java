@@ -160,9 +160,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   /**
    * Answers an error while the request body may still be arriving. The rest of the body is
-   * read and dropped for a short grace period, so that a client still sending gets to read the
-   * answer, and then the connection is closed: the unread body must not be taken for the next
-   * request.
+   * read and dropped, so that a client still sending gets to read the answer; if it has not
+   * ended after a grace period the connection is closed (a huge body is not worth reading).
    */
   private void rejectRequest(RoutingContext rc, Throwable t) {
     HttpServerRequest req = rc.request();
@@ -172,10 +171,9 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     long timer = vertx.setTimer(REJECT_DRAIN_MILLIS, id -> req.connection().close());
     req.exceptionHandler(e -> { });
-    req.endHandler(v -> {
-      vertx.cancelTimer(timer);
-      req.connection().close();
-    });
+    // Once the whole body is read the connection is clean again; closing it then (with the
+    // client's last bytes unread) would reset it and could destroy the answer in flight.
+    req.endHandler(v -> vertx.cancelTimer(timer));
     req.handler(b -> { });
     req.resume();
     sendError(rc.response(), t);
