@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * Each figure is the best of a few runs. Everything lives under a temp directory that is
  * removed at the end; 1 GB is skipped when less than 10 GB are free.
  *
- * <p>Usage: {@code DeltaStoreBench [workDir] [sizes...]} with sizes like 1MB 100MB 1GB.
+ * <p>Usage: {@code DeltaStoreBench [workDir] [sizes...]} with sizes like 1MB 100MB 1GB. The kubo
+ * binary is the pinned one ({@link NodeBinaries}) unless {@code -Ddeltachain.ipfs.binary} names another.
  */
 public final class DeltaStoreBench {
   private static final long MB = 1_000_000L;
@@ -62,7 +63,8 @@ public final class DeltaStoreBench {
     KuboProcess kubo = null;
     List<Row> rows = new ArrayList<>();
     try {
-      Path ipfsBin = NodeBinaries.resolve().ipfs();
+      String override = System.getProperty("deltachain.ipfs.binary");
+      Path ipfsBin = override != null ? Paths.get(override) : NodeBinaries.resolve().ipfs();
       kubo = KuboProcess.start(ipfsBin, work.resolve("kubo"));
       LocalContentStore local = await(LocalContentStore.open(vertx, new LocalStoreConfig(work.resolve("store"), 64L << 20, true)));
       IpfsContentStore ipfs = await(IpfsContentStore.open(vertx, IpfsConfig.of(kubo.apiUrl(), work.resolve("ipfs-index"))));

@@ -11,7 +11,6 @@ import io.deltachain.store.RangeRequest;
 import io.deltachain.store.StoreError;
 import io.deltachain.store.StoreException;
 import io.deltachain.store.io.HashingPump;
-import io.deltachain.store.io.VerifyingReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,15 +46,15 @@ import org.slf4j.LoggerFactory;
  * the same content are safe: both temp files hold the same bytes and rename(2) replaces
  * atomically.
  *
- * <p>Reads are verified: a whole-content read hashes while it streams and withholds its last
- * chunk until the hash matches ({@link VerifyingReadStream}); a range read hashes the whole
- * file before the first byte is sent. A mismatch quarantines the file (moved to
- * {@code dataDir/quarantine}) and fails with {@link StoreError#CORRUPT_CONTENT}. After a full
- * verification the file is trusted for {@code verifyIntervalSeconds} as long as its size,
- * modification time and inode stay the same: such reads are served zero-copy
- * ({@link ContentStream#verifiedFile()}). Uploads are not trusted until read back once, so the
- * first read of every file is hashed. Clients ({@code DeltaStoreClient}) hash what they receive
- * as well, so a bit flip inside the trust period is still caught end to end.
+ * <p>Reads are verified before the first byte is sent: the whole file is hashed on a worker
+ * thread (whatever range was asked for) and only a match is served, zero-copy
+ * ({@link ContentStream#verifiedFile()}). A mismatch quarantines the file (moved to
+ * {@code dataDir/quarantine}) and fails with {@link StoreError#CORRUPT_CONTENT}, so no byte of
+ * corrupt content leaves the store. After a verification the file is trusted for
+ * {@code verifyIntervalSeconds} as long as its size, modification time and inode are unchanged,
+ * and is served without hashing it again. Uploads are not trusted until read back once, so the
+ * first read of every file is hashed. Clients ({@code DeltaStoreClient}, the gRPC client) hash
+ * what they receive as well, so a bit flip inside the trust period is still caught end to end.
  *
  * <p>Free space is checked before an upload (against its declared size) and every 8 MiB
  * while it streams, keeping {@code minFreeBytes} free; a real "no space left on device" from
@@ -265,8 +264,7 @@ public final class LocalContentStore implements ContentStore {
       } catch (StoreException e) {
         return Future.failedFuture(e);
       }
-      boolean trusted = trusted(hash, attrs);
-      Future<Void> ready = trusted || range.isWhole(size) ? Future.succeededFuture()
+      Future<Void> ready = trusted(hash, attrs) ? Future.succeededFuture()
           : verifyWhole(hash, path, size).andThen(ar -> {
             if (ar.succeeded()) {
               markVerified(hash, attrs);
@@ -275,13 +273,11 @@ public final class LocalContentStore implements ContentStore {
       return ready
           .compose(v -> isPinned(hash))
           .compose(pinned -> vertx.fileSystem().open(path.toString(), new OpenOptions().setRead(true).setWrite(false))
-              .map(file -> stream(hash, path, attrs, range, file, pinned, trusted)));
+              .map(file -> stream(hash, path, size, range, file, pinned)));
     });
   }
 
-  private ContentStream stream(ContentHash hash, Path path, BasicFileAttributes attrs, ByteRange range, AsyncFile file,
-      boolean pinned, boolean trusted) {
-    long size = attrs.size();
+  private ContentStream stream(ContentHash hash, Path path, long size, ByteRange range, AsyncFile file, boolean pinned) {
     file.setReadBufferSize(READ_CHUNK_BYTES);
     file.setReadPos(range.offset());
     file.setReadLength(range.length());
@@ -291,14 +287,8 @@ public final class LocalContentStore implements ContentStore {
         file.close();
       }
     };
-    ContentStat stat = new ContentStat(hash, size, null, pinned);
-    if (trusted || !range.isWhole(size)) {
-      // Verified just now (range) or recently with the file unchanged: safe to send as is.
-      return new ContentStream(stat, range, file, closer, path);
-    }
-    VerifyingReadStream bytes = new VerifyingReadStream(file, hash, size, "the local store (" + path + ")",
-        () -> quarantine(hash, path)).onVerified(() -> markVerified(hash, attrs));
-    return new ContentStream(stat, range, bytes, closer);
+    // Verified just now, or recently with the file unchanged: safe to send as is, zero-copy.
+    return new ContentStream(new ContentStat(hash, size, null, pinned), range, file, closer, path);
   }
 
   private Future<Void> verifyWhole(ContentHash hash, Path path, long size) {

@@ -195,6 +195,43 @@ class IpfsStoreIT {
   }
 
   @Test
+  @DisplayName("a CID that does not hold the content its hash names (a lying chain record) is detected, never served whole")
+  void wrongCidForHash() {
+    byte[] real = bytes(900_000, 28);
+    byte[] other = bytes(900_000, 29);
+    PutResult otherOnA = put(storeA, other, PutOptions.NONE);
+    ContentHash claimed = ContentHash.sha256(real);
+    await(storeB.link(claimed, otherOnA.cid()));
+
+    ContentStream cs = await(storeB.get(claimed, null));
+    Throwable t = awaitFailure(cs.stream().pipeTo(new io.deltachain.store.io.CollectingWriteStream(Buffer.buffer())));
+    cs.close();
+    assertThat(((StoreException) t).error()).isEqualTo(StoreError.CORRUPT_CONTENT);
+    assertThat(t.getMessage()).contains(claimed.hex());
+
+    // Over HTTP the response is cut before its end, so the client never gets a complete body.
+    HttpApiVerticle api = new HttpApiVerticle(storeB, new HttpApiConfig("127.0.0.1", 0, 1L << 30, 1000));
+    String id = await(vertx.deployVerticle(api));
+    HttpClient client = vertx.createHttpClient();
+    try {
+      Throwable cut = awaitFailure(client.request(HttpMethod.GET, api.actualPort(), "127.0.0.1", "/deltas/" + claimed.hex())
+          .compose(req -> req.send()).compose(resp -> resp.body()));
+      assertThat(cut).isNotNull();
+    } finally {
+      await(client.close());
+      await(vertx.undeploy(id));
+    }
+
+    // Through the policy, the read-through copy into the local disk refuses the bytes.
+    LocalContentStore localB = await(LocalContentStore.open(vertx, LocalStoreConfig.of(tmp.resolve("lying-b"))));
+    StorePolicy nodeB = new StorePolicy(vertx, localB, List.of(storeB), StorePolicy.Config.defaults(1));
+    StoreException viaPolicy = (StoreException) awaitFailure(nodeB.get(claimed, null));
+    assertThat(viaPolicy.error()).isIn(StoreError.HASH_MISMATCH, StoreError.CORRUPT_CONTENT);
+    assertThat(await(localB.exists(claimed))).isFalse();
+    assertThat(filesUnder(localB.tempDir())).isEmpty();
+  }
+
+  @Test
   @DisplayName("the policy replicates local uploads to IPFS, and a second node reads them through into its own disk")
   void policyReplicationAndReadThrough() throws Exception {
     LocalContentStore localA = await(LocalContentStore.open(vertx, LocalStoreConfig.of(tmp.resolve("local-a"))));
