@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * local backend upload/download vs {@code cp}, kubo backend upload/download vs
  * {@code ipfs add}/{@code ipfs cat} run directly against the same daemon. The HTTP client is
  * {@code curl} (streaming: {@code -T} up, {@code -o} down), so the figures measure the server.
- * Each figure is the best of a few runs. Everything lives under a temp directory that is
- * removed at the end; 1 GB is skipped when less than 10 GB are free.
+ * Baseline and store runs alternate; each figure is the median of 5 runs (3 for 1 GB).
+ * Everything lives under a temp directory that is removed at the end; 1 GB is skipped when
+ * less than 10 GB are free.
  *
  * <p>Usage: {@code DeltaStoreBench [workDir] [sizes...]} with sizes like 1MB 100MB 1GB. The kubo
  * binary is the pinned one ({@link NodeBinaries}) unless {@code -Ddeltachain.ipfs.binary} names another.
@@ -90,78 +91,70 @@ public final class DeltaStoreBench {
           System.out.printf("skipping %s: only %.1f GB free%n", label, freeNow / 1e9);
           continue;
         }
-        int reps = size >= GB ? 2 : size >= 100 * MB ? 3 : 5;
+        int reps = size >= GB ? 3 : 5;
+        System.out.printf("%s: %d interleaved runs per pair, load average %s%n", label, reps, loadAverage());
         Path src = writeRandom(work.resolve("src-" + label + ".bin"), size, size);
         String hash = ContentHash.sha256(src).hex();
+        ContentHash h = ContentHash.parse(hash);
         Path out = work.resolve("out.bin");
-
-        double cpUp = best(reps, () -> {
-          Files.deleteIfExists(out);
-          return time(() -> run("cp", src.toString(), out.toString()));
-        });
-        double cpSync = best(reps, () -> {
-          Files.deleteIfExists(out);
-          return time(() -> run("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", src.toString(), out.toString()));
-        });
-        Files.deleteIfExists(out);
-        double up = best(reps, () -> {
-          await(local.delete(ContentHash.parse(hash)));
-          return time(() -> check(upload(localPort, src), hash));
-        });
-        // First read after an upload: hashed while it streams.
-        double downFirst = best(reps, () -> {
-          Files.deleteIfExists(out);
-          await(local.delete(ContentHash.parse(hash)));
-          check(upload(localPort, src), hash);
-          return time(() -> download(localPort, hash, out));
-        });
-        check(ContentHash.sha256(out).hex(), hash);
-        // Repeat reads inside the verification trust period: zero-copy.
-        double down = best(reps, () -> {
-          Files.deleteIfExists(out);
-          return time(() -> download(localPort, hash, out));
-        });
-        check(ContentHash.sha256(out).hex(), hash);
-        Files.deleteIfExists(out);
-        rows.add(new Row(label, "local", "upload", mbs(size, up), "cp", mbs(size, cpUp)));
-        rows.add(new Row(label, "local", "upload", mbs(size, up), "cp+sync", mbs(size, cpSync)));
-        rows.add(new Row(label, "local", "download, first (hashed)", mbs(size, downFirst), "cp", mbs(size, cpUp)));
-        rows.add(new Row(label, "local", "download, repeat (trusted)", mbs(size, down), "cp", mbs(size, cpUp)));
-        await(local.delete(ContentHash.parse(hash)));
-
         KuboProcess k = kubo;
-        String[] cid = new String[1];
-        double ipfsAdd = best(reps, () -> {
-          double t = time(() -> cid[0] = k.cli("add", "-Q", "--cid-version=1", "--raw-leaves", "--pin=true",
-              "--chunker=" + CHUNKER, src.toString()).trim());
+        Timings cp = new Timings();
+        Timings cpSync = new Timings();
+        Timings up = new Timings();
+        Timings downFirst = new Timings();
+        Timings down = new Timings();
+        // Baseline and ours alternate, so drift in machine load hits both alike.
+        for (int i = 0; i < reps; i++) {
+          Files.deleteIfExists(out);
+          cp.add(time(() -> run("cp", src.toString(), out.toString())));
+          Files.deleteIfExists(out);
+          cpSync.add(time(() -> run("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", src.toString(), out.toString())));
+          Files.deleteIfExists(out);
+          await(local.delete(h));
+          up.add(time(() -> check(upload(localPort, src), hash)));
+          // First read after the upload: the whole file is hashed before it is sent.
+          downFirst.add(time(() -> download(localPort, hash, out)));
+          Files.deleteIfExists(out);
+          // A repeat read inside the trust period: zero-copy without hashing again.
+          down.add(time(() -> download(localPort, hash, out)));
+          check(ContentHash.sha256(out).hex(), hash);
+          Files.deleteIfExists(out);
+        }
+        rows.add(new Row(label, "local", "upload", mbs(size, up.median()), "cp", mbs(size, cp.median())));
+        rows.add(new Row(label, "local", "upload", mbs(size, up.median()), "cp+sync", mbs(size, cpSync.median())));
+        rows.add(new Row(label, "local", "download, first (hashed)", mbs(size, downFirst.median()), "cp", mbs(size, cp.median())));
+        rows.add(new Row(label, "local", "download, repeat (trusted)", mbs(size, down.median()), "cp", mbs(size, cp.median())));
+        await(local.delete(h));
+
+        Timings ipfsAdd = new Timings();
+        Timings ourAdd = new Timings();
+        Timings ipfsCat = new Timings();
+        Timings ourCat = new Timings();
+        for (int i = 0; i < reps; i++) {
+          String[] cid = new String[1];
+          ipfsAdd.add(time(() -> cid[0] = k.cli("add", "-Q", "--cid-version=1", "--raw-leaves", "--pin=true",
+              "--chunker=" + CHUNKER, src.toString()).trim()));
           k.cli("pin", "rm", cid[0]);
           k.cli("repo", "gc", "--silent");
-          return t;
-        });
-        double ourAdd = best(reps, () -> {
-          double t = time(() -> check(upload(ipfsPort, src), hash));
-          await(ipfs.delete(ContentHash.parse(hash)));
+          ourAdd.add(time(() -> check(upload(ipfsPort, src), hash)));
+          String storedCid = await(ipfs.cidOf(h));
+          if (!storedCid.equals(cid[0])) {
+            throw new IllegalStateException("ipfs add gave " + cid[0] + " but the store got " + storedCid);
+          }
+          Files.deleteIfExists(out);
+          ipfsCat.add(time(() -> run("sh", "-c", "IPFS_PATH=\"$0\" IPFS_TELEMETRY=off \"$1\" cat \"$2\" > \"$3\"",
+              k.repo().toString(), ipfsBin.toString(), storedCid, out.toString())));
+          Files.deleteIfExists(out);
+          ourCat.add(time(() -> download(ipfsPort, hash, out)));
+          check(ContentHash.sha256(out).hex(), hash);
+          Files.deleteIfExists(out);
+          await(ipfs.delete(h));
           k.cli("repo", "gc", "--silent");
-          return t;
-        });
-        check(upload(ipfsPort, src), hash);
-        String storedCid = await(ipfs.cidOf(ContentHash.parse(hash)));
-        double ipfsCat = best(reps, () -> {
-          Files.deleteIfExists(out);
-          return time(() -> run("sh", "-c", "IPFS_PATH=\"$0\" IPFS_TELEMETRY=off \"$1\" cat \"$2\" > \"$3\"",
-              k.repo().toString(), ipfsBin.toString(), storedCid, out.toString()));
-        });
-        double ourCat = best(reps, () -> {
-          Files.deleteIfExists(out);
-          return time(() -> download(ipfsPort, hash, out));
-        });
-        check(ContentHash.sha256(out).hex(), hash);
-        Files.deleteIfExists(out);
-        rows.add(new Row(label, "kubo", "upload", mbs(size, ourAdd), "ipfs add", mbs(size, ipfsAdd)));
-        rows.add(new Row(label, "kubo", "download", mbs(size, ourCat), "ipfs cat", mbs(size, ipfsCat)));
-        await(ipfs.delete(ContentHash.parse(hash)));
-        k.cli("repo", "gc", "--silent");
+        }
+        rows.add(new Row(label, "kubo", "upload", mbs(size, ourAdd.median()), "ipfs add", mbs(size, ipfsAdd.median())));
+        rows.add(new Row(label, "kubo", "download", mbs(size, ourCat.median()), "ipfs cat", mbs(size, ipfsCat.median())));
         Files.deleteIfExists(src);
+        System.out.printf("%s done, load average %s%n", label, loadAverage());
         printTable(rows);
       }
     } finally {
@@ -213,23 +206,35 @@ public final class DeltaStoreBench {
     void run() throws Exception;
   }
 
-  @FunctionalInterface
-  private interface Measure {
-    double seconds() throws Exception;
-  }
-
   private static double time(Action a) throws Exception {
     long t0 = System.nanoTime();
     a.run();
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double best(int reps, Measure m) throws Exception {
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < reps; i++) {
-      best = Math.min(best, m.seconds());
+  /** Durations of repeated runs; the table shows the median. */
+  private static final class Timings {
+    private final List<Double> seconds = new ArrayList<>();
+
+    void add(double s) {
+      seconds.add(s);
     }
-    return best;
+
+    double median() {
+      List<Double> sorted = new ArrayList<>(seconds);
+      sorted.sort(null);
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2] + " on " + Runtime.getRuntime().availableProcessors() + " CPUs";
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static double mbs(long size, double seconds) {
