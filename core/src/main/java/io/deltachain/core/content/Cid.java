@@ -25,6 +25,12 @@ import java.util.Objects;
 public final class Cid {
   /** The length of a CIDv0 string. */
   public static final int V0_STRING_LENGTH = 46;
+  /**
+   * The longest CID string accepted. A sha2-256 CIDv1 is 38 bytes, 77 characters in base16,
+   * its longest supported base; the cap keeps hostile input (CIDs arrive in transactions) from
+   * costing quadratic base58 decoding time.
+   */
+  public static final int MAX_STRING_LENGTH = 100;
 
   private final int version;
   private final Multicodec codec;
@@ -64,6 +70,10 @@ public final class Cid {
   public static Cid parse(String text) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("empty CID");
+    }
+    if (text.length() > MAX_STRING_LENGTH) {
+      throw new IllegalArgumentException("invalid CID '" + abbreviate(text) + "': " + text.length()
+          + " characters is longer than any supported CID (at most " + MAX_STRING_LENGTH + ")");
     }
     try {
       if (text.startsWith("Qm")) {

@@ -158,6 +158,15 @@ class CidTest {
   }
 
   @Test
+  @DisplayName("an overlong CID string is rejected before any decoding")
+  void rejectsOverlong() {
+    String huge = "z" + "2".repeat(200_000);
+    assertThatThrownBy(() -> Cid.parse(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("200001 characters is longer than any supported CID");
+  }
+
+  @Test
   @DisplayName("a null CID string is rejected")
   void rejectsNull() {
     assertThatThrownBy(() -> Cid.parse(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty CID");
