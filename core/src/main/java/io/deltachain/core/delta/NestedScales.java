@@ -19,10 +19,10 @@ public record NestedScales(byte[] codes, float[] nestedAbsmax, float offset) {
 
   /**
    * Bound on how far a restored scale of group {@code group} may be from the original:
-   * {@code m/254 + m*2^-20 + |offset|*2^-22 + Float.MIN_VALUE}, {@code m = nestedAbsmax[group]}.
+   * {@code m/254 + m*2^-20 + |offset|*2^-22 + 128*Float.MIN_VALUE}, {@code m = nestedAbsmax[group]}.
    */
   public float errorBound(int group) {
     float m = nestedAbsmax[group];
-    return m / 254f + m * 0x1p-20f + Math.abs(offset) * 0x1p-22f + Float.MIN_VALUE;
+    return m / 254f + m * 0x1p-20f + Math.abs(offset) * 0x1p-22f + 128 * Float.MIN_VALUE;
   }
 }

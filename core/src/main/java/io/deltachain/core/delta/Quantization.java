@@ -17,7 +17,7 @@ import java.util.Objects;
  *       where {@code g} is the code's largest half-gap ({@link FourBitCode#maxHalfGap()}: 0.15190
  *       for NF4, between -1 and -0.69619; 1/14 for int4) ({@link FourBitCode#errorBound}).
  *   <li><b>double quantization</b> adds the scale error: each block scale comes back within
- *       {@code m/254 + m*2^-20 + |offset|*2^-22 + Float.MIN_VALUE} of the true absmax, {@code m} the largest
+ *       {@code m/254 + m*2^-20 + |offset|*2^-22 + 128*Float.MIN_VALUE} of the true absmax, {@code m} the largest
  *       {@code |absmax - offset|} of its group of 256 ({@link NestedScales#errorBound}), and since
  *       every code is in [-1, 1] a value's error grows by at most that much.
  * </ul>
@@ -50,6 +50,10 @@ public final class Quantization {
       int start = r * cols;
       float amax = absmax(x, start, start + cols, "row " + r);
       float scale = amax / 127f;
+      if (Float.isInfinite(scale * 127f)) {
+        // near Float.MAX_VALUE the rounded scale times 127 would overflow: take the float below
+        scale = Math.nextDown(scale);
+      }
       scales[r] = scale;
       if (amax == 0f) {
         continue;
