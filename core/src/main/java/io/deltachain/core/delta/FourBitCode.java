@@ -27,6 +27,8 @@ public enum FourBitCode {
   INT4(linearInt4());
 
   private static final int BUCKETS = 1024;
+  /** Buckets per unit of v: bucket = (int) ((v + 1) * HALF_BUCKETS). */
+  static final float HALF_BUCKETS = BUCKETS / 2;
 
   private final float[] values;
   /** midpoints[q] = lower edge of code q's bucket: -inf, 15 midpoints, +inf. */
@@ -99,7 +101,7 @@ public enum FourBitCode {
 
   /** Index of the code nearest to {@code v}, for {@code |v| <= 1 + 2^-20}; equal to {@link #nearestByScan}. */
   int nearest(float v) {
-    int q = bucketToIndex[(int) ((v + 1f) * (BUCKETS / 2))];
+    int q = bucketToIndex[(int) ((v + 1f) * HALF_BUCKETS)];
     // the bucket's lower edge may sit on the other side of at most one midpoint from v
     if (v > edges[q + 1]) {
       q++;
@@ -107,6 +109,16 @@ public enum FourBitCode {
       q--;
     }
     return q;
+  }
+
+  /** The bucket table (shared, do not modify). */
+  byte[] bucketTable() {
+    return bucketToIndex;
+  }
+
+  /** -inf, the 15 midpoints, +inf (shared, do not modify). */
+  float[] edges() {
+    return edges;
   }
 
   /** The code table for dequantization (shared, do not modify). */

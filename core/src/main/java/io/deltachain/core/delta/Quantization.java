@@ -48,7 +48,10 @@ public final class Quantization {
     float[] scales = new float[rows];
     for (int r = 0; r < rows; r++) {
       int start = r * cols;
-      float amax = absmax(x, start, start + cols, "row " + r);
+      float amax = absmax(x, start, start + cols);
+      if (!(amax <= Float.MAX_VALUE)) {
+        throw nonFinite(x, start, start + cols, "row " + r);
+      }
       float scale = amax / 127f;
       if (Float.isInfinite(scale * 127f)) {
         // near Float.MAX_VALUE the rounded scale times 127 would overflow: take the float below
@@ -129,22 +132,38 @@ public final class Quantization {
     int blocks = (int) (((long) n + blockSize - 1) / blockSize);
     byte[] packed = new byte[(n + 1) >>> 1];
     float[] absmax = new float[blocks];
+    final byte[] lut = code.bucketTable();
+    final float[] edges = code.edges();
     for (int b = 0; b < blocks; b++) {
-      int start = b * blockSize;
-      int end = Math.min(n, start + blockSize);
-      float amax = absmax(x, start, end, "block " + b);
-      absmax[b] = amax;
-      float inv = amax == 0f ? 0f : 1f / amax;
-      boolean divide = Float.isInfinite(inv);
-      int i = start;
-      for (; i + 1 < end; i += 2) {
-        float v0 = divide ? x[i] / amax : x[i] * inv;
-        float v1 = divide ? x[i + 1] / amax : x[i + 1] * inv;
-        packed[i >>> 1] = (byte) ((code.nearest(v0) << 4) | code.nearest(v1));
+      final int start = b * blockSize;
+      final int end = Math.min(n, start + blockSize);
+      final float amax = absmax(x, start, end);
+      if (!(amax <= Float.MAX_VALUE)) {
+        throw nonFinite(x, start, end, "block " + b);
       }
-      if (i < end) {
-        float v0 = divide ? x[i] / amax : x[i] * inv;
-        packed[i >>> 1] = (byte) (code.nearest(v0) << 4);
+      absmax[b] = amax;
+      final float inv = amax == 0f ? 0f : 1f / amax;
+      final int pairsEnd = start + ((end - start) & ~1);
+      if (!Float.isInfinite(inv)) {
+        for (int i = start; i < pairsEnd; i += 2) {
+          float v0 = x[i] * inv;
+          float v1 = x[i + 1] * inv;
+          int q0 = lut[(int) ((v0 + 1f) * FourBitCode.HALF_BUCKETS)];
+          int q1 = lut[(int) ((v1 + 1f) * FourBitCode.HALF_BUCKETS)];
+          // the bucket's lower edge may sit across at most one midpoint from v
+          q0 += (v0 > edges[q0 + 1] ? 1 : 0) - (v0 <= edges[q0] ? 1 : 0);
+          q1 += (v1 > edges[q1 + 1] ? 1 : 0) - (v1 <= edges[q1] ? 1 : 0);
+          packed[i >>> 1] = (byte) ((q0 << 4) | q1);
+        }
+        if (pairsEnd < end) {
+          packed[pairsEnd >>> 1] = (byte) (code.nearest(x[pairsEnd] * inv) << 4);
+        }
+      } else {
+        // absmax is subnormal and 1/absmax overflows: divide instead (rare, so not tuned)
+        for (int i = start; i < end; i++) {
+          int q = code.nearest(x[i] / amax);
+          packed[i >>> 1] |= (byte) ((i & 1) == 0 ? q << 4 : q);
+        }
       }
     }
     return new FourBitQuantized(code, packed, absmax, n, blockSize);
@@ -252,8 +271,8 @@ public final class Quantization {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Largest |x| over [start, end); refuses NaN and infinity, naming where they are. */
-  static float absmax(float[] x, int start, int end, String where) {
+  /** Largest |x| over [start, end), or NaN if a value is NaN (infinity comes back as infinity). */
+  static float absmax(float[] x, int start, int end) {
     float amax = 0f;
     boolean nan = false;
     for (int i = start; i < end; i++) {
@@ -261,13 +280,16 @@ public final class Quantization {
       nan |= a != a;
       amax = a > amax ? a : amax;
     }
-    if (nan || amax == Float.POSITIVE_INFINITY) {
-      for (int i = start; i < end; i++) {
-        if (!Float.isFinite(x[i])) {
-          throw new IllegalArgumentException("cannot quantize non-finite value " + x[i] + " at index " + i + " (" + where + ")");
-        }
+    return nan ? Float.NaN : amax;
+  }
+
+  /** The error for a block or row holding NaN or infinity, naming the first such index. */
+  static IllegalArgumentException nonFinite(float[] x, int start, int end, String where) {
+    for (int i = start; i < end; i++) {
+      if (!Float.isFinite(x[i])) {
+        return new IllegalArgumentException("cannot quantize non-finite value " + x[i] + " at index " + i + " (" + where + ")");
       }
     }
-    return amax;
+    return new IllegalArgumentException("cannot quantize non-finite values in " + where);
   }
 }
