@@ -8,20 +8,22 @@ import java.util.Locale;
  * (F8, F6, F4, C64) is rejected by the reader with the type's name.
  */
 public enum DType {
-  F64(8, true),
-  F32(4, true),
+  // Declared in the reference implementation's order (increasing alignment): the writer lays
+  // tensors out in descending order of this, then by name, exactly as the Rust writer does.
+  /** One byte per element, 0 or 1. */
+  BOOL(1, false),
+  U8(1, false),
+  I8(1, false),
+  I16(2, false),
+  U16(2, false),
   F16(2, true),
   BF16(2, true),
-  I64(8, false),
   I32(4, false),
-  I16(2, false),
-  I8(1, false),
-  U64(8, false),
   U32(4, false),
-  U16(2, false),
-  U8(1, false),
-  /** One byte per element, 0 or 1. */
-  BOOL(1, false);
+  F32(4, true),
+  F64(8, true),
+  I64(8, false),
+  U64(8, false);
 
   private final int byteSize;
   private final boolean floatingPoint;

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  *
  * <p>The output is a pure function of the queued names, types, shapes, values and metadata, so
  * two validators writing the same checkpoint get the same bytes (and the same content hash):
- * tensors are laid out like the reference Rust writer (descending element size, then name),
+ * tensors are laid out like the reference Rust writer (descending dtype in its declaration order,
+ * which groups by element size, then name),
  * metadata keys are sorted and {@code __metadata__} comes first, and the header is padded with
  * spaces so the data starts at a multiple of 8. {@code {"format":"pt"}} is added to the
  * metadata unless the caller sets {@code format}, because the transformers loaders require it.
@@ -113,7 +114,7 @@ public final class SafeTensorsWriter {
 
   private List<PendingTensor> dataOrder() {
     List<PendingTensor> order = new ArrayList<>(tensors.values());
-    order.sort(Comparator.<PendingTensor>comparingInt(t -> -t.dtype.byteSize()).thenComparing(t -> t.name));
+    order.sort(Comparator.<PendingTensor>comparingInt(t -> -t.dtype.ordinal()).thenComparing(t -> t.name));
     return order;
   }
 

@@ -116,20 +116,26 @@ class SafeTensorsRoundTripTest {
   @DisplayName("the writer produces the exact layout of the reference implementation")
   void exactBytes() throws IOException {
     Path f = dir.resolve("golden.safetensors");
+    ByteBuffer i64 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(-3);
     new SafeTensorsWriter()
         .addFloats("b", new long[] {2}, new float[] {1f, 2f})
         .add("a", DType.U8, new long[] {1}, new byte[] {9})
+        .addFloats("d", DType.F64, new long[] {1}, new float[] {0.5f})
+        .add("c", DType.I64, new long[] {1}, i64.array())
         .write(f);
+    // data order: I64, then F64 (the reference orders equal sizes by its dtype enum), then F32, then U8
     String json = "{\"__metadata__\":{\"format\":\"pt\"},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[8,9]}}";
+        + "\"c\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
+        + "\"d\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]},"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]},"
+        + "\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[24,25]}}";
     int padded = (json.length() + 7) / 8 * 8;
-    ByteBuffer expected = ByteBuffer.allocate(8 + padded + 9).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer expected = ByteBuffer.allocate(8 + padded + 25).order(ByteOrder.LITTLE_ENDIAN);
     expected.putLong(padded).put(json.getBytes(StandardCharsets.US_ASCII));
     while (expected.position() < 8 + padded) {
       expected.put((byte) ' ');
     }
-    expected.putFloat(1f).putFloat(2f).put((byte) 9);
+    expected.putLong(-3).putDouble(0.5).putFloat(1f).putFloat(2f).put((byte) 9);
     assertThat(Files.readAllBytes(f)).isEqualTo(expected.array());
   }
 
