@@ -1,5 +1,7 @@
 package io.deltachain.validator.delta;
 
+import io.deltachain.core.delta.Lora;
+
 /**
  * One LoRA adapter pair for one weight matrix, PEFT convention: A is {@code r x in}
  * ({@code lora_A.weight}), B is {@code out x r} ({@code lora_B.weight}), and the merged weight is
@@ -9,7 +11,7 @@ package io.deltachain.validator.delta;
  * @param loraB the up projection, shape [out, r]
  * @param alpha PEFT's {@code lora_alpha}
  */
-public record LoraFactors(DenseTensor loraA, DenseTensor loraB, double alpha) {
+public record LoraFactors(DenseTensor loraA, DenseTensor loraB, float alpha) {
 
   /** Checks that A and B agree on the rank and that alpha is a positive finite number. */
   public LoraFactors {
@@ -21,7 +23,7 @@ public record LoraFactors(DenseTensor loraA, DenseTensor loraB, double alpha) {
     if (a[0] != b[1]) {
       throw new IllegalArgumentException("LoRA rank mismatch: A has " + a[0] + " rows but B has " + b[1] + " columns");
     }
-    if (!(alpha > 0) || Double.isInfinite(alpha)) {
+    if (!(alpha > 0) || Float.isInfinite(alpha)) {
       throw new IllegalArgumentException("lora_alpha must be a positive finite number, got " + alpha);
     }
   }
@@ -37,34 +39,15 @@ public record LoraFactors(DenseTensor loraA, DenseTensor loraB, double alpha) {
   }
 
   /**
-   * The dense delta {@code (alpha / r) * B * A}. Each element is the sum over the rank in
-   * increasing order, accumulated in double, multiplied by the scale, then rounded to float
-   * once: a fixed order, so every validator maps the same factors to the same bits.
+   * The dense delta {@code (alpha / r) * B * A}, computed by core's {@link Lora#toDense} (sum over
+   * the rank in increasing order in float, then the scale): one definition for the whole
+   * project, bit-identical on every machine, so trainers, evaluators and validators all map the
+   * same factors to the same dense delta.
    */
   public DenseTensor toDense() {
     int r = rank();
     int out = loraB.shape()[0];
     int in = loraA.shape()[1];
-    float[] av = loraA.values();
-    float[] bv = loraB.values();
-    double scale = alpha / r;
-    float[] dense = new float[Math.multiplyExact(out, in)];
-    double[] row = new double[in];
-    for (int o = 0; o < out; o++) {
-      java.util.Arrays.fill(row, 0.0);
-      // r-outer, column-inner keeps the sum order per element (k = 0..r-1) while streaming rows of A
-      for (int k = 0; k < r; k++) {
-        double bk = bv[o * r + k];
-        int aOff = k * in;
-        for (int i = 0; i < in; i++) {
-          row[i] += bk * av[aOff + i];
-        }
-      }
-      int dOff = o * in;
-      for (int i = 0; i < in; i++) {
-        dense[dOff + i] = (float) (row[i] * scale);
-      }
-    }
-    return new DenseTensor(new int[] {out, in}, dense);
+    return new DenseTensor(new int[] {out, in}, Lora.toDense(loraA.values(), loraB.values(), alpha, r, in, out));
   }
 }

@@ -62,6 +62,19 @@ public final class DeltaUnderReview {
     return new DeltaUnderReview(HEX.formatHex(deltaId), HEX.formatHex(trainerAddress), tx, encoding, fileBytes, payload);
   }
 
+  /**
+   * A delta read from a core {@link io.deltachain.core.delta.DeltaFile}: dense and sparse files
+   * become a dense payload, LoRA files factor pairs; the encoding is the file's value encoding
+   * ({@code fp32}, {@code bf16}, {@code nf4}, ...).
+   */
+  public static DeltaUnderReview of(byte[] deltaId, byte[] trainerAddress, SubmitDelta tx,
+      io.deltachain.core.delta.DeltaFile file, long fileBytes) {
+    DeltaPayload payload = file.metadata().kind() == io.deltachain.core.delta.DeltaKind.LORA
+        ? new DeltaPayload.Lora(io.deltachain.validator.delta.DeltaFiles.loraFactors(file))
+        : new DeltaPayload.Dense(io.deltachain.validator.delta.DeltaFiles.denseTensors(file));
+    return of(deltaId, trainerAddress, tx, file.metadata().encoding().wireName(), fileBytes, payload);
+  }
+
   /** Delta id, lowercase hex. */
   public String deltaId() {
     return deltaId;

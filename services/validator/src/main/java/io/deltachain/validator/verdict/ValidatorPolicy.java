@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * (loss x 1e6), ratios and cosines in parts per million, z-scores in thousandths, so decisions
  * compare integers.
  *
- * @param allowedEncodings delta file encodings accepted (e.g. {@code safetensors-f32})
+ * @param allowedEncodings delta file encodings accepted (core's value encodings: {@code fp32}, {@code bf16}, {@code nf4}, ...)
  * @param maxDeltaBytes largest accepted delta file
  * @param minEvalGainMicro the evaluation-set loss must drop by at least this much
  * @param harmToleranceMicro a loss rise beyond this is reported as {@link ReasonCode#LOSS_INCREASED}
@@ -63,7 +63,7 @@ public record ValidatorPolicy(
 
   /** Defaults for LLM layer deltas; rounds tune them. */
   public static ValidatorPolicy defaults() {
-    return new ValidatorPolicy(new TreeSet<>(Set.of("safetensors-f32", "safetensors-bf16", "safetensors-f16")),
+    return new ValidatorPolicy(new TreeSet<>(Set.of("fp32", "fp16", "bf16", "int8", "int4", "nf4")),
         1L << 32, 1_000, 5_000, 1_000, 1024, 0, 6_000, 5, 995_000, 10_000, 950_000);
   }
 }

@@ -179,7 +179,7 @@ public final class TinyMlp {
    * are trained (B starts at zero, as in PEFT), and the effective weight is
    * {@code W0 + (alpha / rank) B A}. Returns the trained factors.
    */
-  public LoraFactors trainLora(TinyTask.Data data, int rank, double alpha, int epochs, double lr, int batch, long seed) {
+  public LoraFactors trainLora(TinyTask.Data data, int rank, float alpha, int epochs, double lr, int batch, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] a = new float[rank * INPUTS];
     float[] b = new float[HIDDEN * rank];

@@ -2,6 +2,10 @@ package io.deltachain.validator.testmodel;
 
 import com.google.protobuf.ByteString;
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.delta.DeltaKind;
+import io.deltachain.core.delta.DeltaMetadata;
+import io.deltachain.core.tensor.FloatTensor;
 import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.SubmitDelta;
@@ -11,7 +15,6 @@ import io.deltachain.validator.delta.DenseTensor;
 import io.deltachain.validator.delta.LayerDelta;
 import io.deltachain.validator.delta.LoraFactors;
 import io.deltachain.validator.verdict.CheckContext;
-import io.deltachain.validator.verdict.DeltaPayload;
 import io.deltachain.validator.verdict.DeltaUnderReview;
 import io.deltachain.validator.verdict.RoundPlan;
 import io.deltachain.validator.verdict.RoundState;
@@ -40,7 +43,7 @@ public final class TinyRound {
   /** LoRA rank for layer-0 LoRA assignments. */
   public static final int LORA_RANK = 4;
   /** LoRA alpha. */
-  public static final double LORA_ALPHA = 8.0;
+  public static final float LORA_ALPHA = 8f;
   /** The round's eval seed. */
   public static final long EVAL_SEED = 7;
   /** The round's norm bound: 50 % of the base weight's norm. */
@@ -116,7 +119,7 @@ public final class TinyRound {
 
   /** Validator thresholds for this task (losses in micro-nats). */
   public static ValidatorPolicy policy() {
-    return new ValidatorPolicy(new TreeSet<>(java.util.Set.of("safetensors-f32")), 1 << 20,
+    return new ValidatorPolicy(new TreeSet<>(java.util.Set.of("fp32")), 1 << 20,
         2_000, 25_000, 40_000, 1024, 0, 6_000, 5, 800_000, 100_000, 700_000);
   }
 
@@ -133,45 +136,55 @@ public final class TinyRound {
         state, randomSeed);
   }
 
-  /** Writes a dense delta file, builds its SubmitDelta and reads it back as a validator would. */
+  /** Writes a dense delta as a core delta file, builds its SubmitDelta and reads it back as a validator would. */
   public DeltaUnderReview submitDense(String trainer, int shard, LayerDelta delta, String baseHash) {
     Path file = dir.resolve("delta-" + (++submissions) + ".safetensors");
-    try {
-      CheckpointFiles.write(file, delta.tensors(), Map.of("deltachain.trainer", trainer));
-      SortedMap<String, DenseTensor> read = CheckpointFiles.readTensors(file);
-      return review(trainer, shard, TrainingMode.FULL, 0, delta.layer(), baseHash, file, new DeltaPayload.Dense(read));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    SortedMap<String, FloatTensor> tensors = new TreeMap<>();
+    java.util.List<String> modules = new java.util.ArrayList<>();
+    delta.tensors().forEach((name, t) -> {
+      tensors.put(name, new FloatTensor(longs(t.shape()), t.values()));
+      modules.add(name.substring(0, name.length() - ".weight".length()));
+    });
+    DeltaMetadata meta = DeltaMetadata.builder().setKind(DeltaKind.DENSE).setLayer(delta.layer()).setModules(modules)
+        .setBaseHash(ContentHash.parse(baseHash)).setRoundId(1).setTrainerId(trainer).build();
+    return writeAndReview(trainer, shard, TrainingMode.FULL, 0, delta.layer(), baseHash, file, DeltaFile.of(meta, tensors));
   }
 
-  /** Writes a PEFT-style LoRA file (lora_A / lora_B keys), submits and reads it back. */
+  /** Writes a LoRA delta as a core delta file (PEFT's lora_A / lora_B names), submits and reads it back. */
   public DeltaUnderReview submitLora(String trainer, int shard, LoraFactors f, int claimedRank) {
     Path file = dir.resolve("delta-" + (++submissions) + ".safetensors");
     String module = TinyMlp.W0.substring(0, TinyMlp.W0.length() - ".weight".length());
-    SortedMap<String, DenseTensor> t = new TreeMap<>();
-    t.put("base_model.model." + module + ".lora_A.weight", f.loraA());
-    t.put("base_model.model." + module + ".lora_B.weight", f.loraB());
+    SortedMap<String, FloatTensor> t = new TreeMap<>();
+    t.put(module + DeltaFile.LORA_A_SUFFIX, new FloatTensor(longs(f.loraA().shape()), f.loraA().values()));
+    t.put(module + DeltaFile.LORA_B_SUFFIX, new FloatTensor(longs(f.loraB().shape()), f.loraB().values()));
+    DeltaMetadata meta = DeltaMetadata.builder().setKind(DeltaKind.LORA).setLayer(TinyMlp.LAYER0).setModules(java.util.List.of(module))
+        .setBaseHash(ContentHash.parse(baseHashes.get(TinyMlp.LAYER0))).setRoundId(1).setTrainerId(trainer)
+        .setLora(f.rank(), f.alpha(), java.util.List.of("up_proj")).build();
+    return writeAndReview(trainer, shard, TrainingMode.LORA, claimedRank, TinyMlp.LAYER0, baseHashes.get(TinyMlp.LAYER0), file,
+        DeltaFile.of(meta, t));
+  }
+
+  private static long[] longs(int[] shape) {
+    long[] out = new long[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      out[d] = shape[d];
+    }
+    return out;
+  }
+
+  private DeltaUnderReview writeAndReview(String trainer, int shard, TrainingMode mode, int rank, String layer, String baseHash,
+      Path file, DeltaFile delta) {
     try {
-      CheckpointFiles.write(file, t, Map.of("lora_alpha", Double.toString(f.alpha())));
-      SortedMap<String, DenseTensor> read = CheckpointFiles.readTensors(file);
-      LoraFactors back = new LoraFactors(read.get("base_model.model." + module + ".lora_A.weight"),
-          read.get("base_model.model." + module + ".lora_B.weight"), f.alpha());
-      return review(trainer, shard, TrainingMode.LORA, claimedRank, TinyMlp.LAYER0, baseHashes.get(TinyMlp.LAYER0), file,
-          new DeltaPayload.Lora(new TreeMap<>(Map.of(TinyMlp.W0, back))));
+      delta.write(file);
+      long size = Files.size(file);
+      SubmitDelta tx = SubmitDelta.newBuilder().setRoundId("round-1").setLayer(layer)
+          .setBaseHash(ByteString.copyFrom(java.util.HexFormat.of().parseHex(baseHash)))
+          .setContentHash(ByteString.copyFrom(ContentHash.sha256(file).bytes())).setSizeBytes(size).setMode(mode)
+          .setLoraRank(rank).setTokens(TinyTask.SHARD_SIZE * EPOCHS).setShardIndex(shard).build();
+      byte[] deltaId = ContentHash.sha256(tx.toByteArray()).bytes();
+      return DeltaUnderReview.of(deltaId, address(trainer), tx, DeltaFile.read(file), size);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private DeltaUnderReview review(String trainer, int shard, TrainingMode mode, int rank, String layer, String baseHash,
-      Path file, DeltaPayload payload) throws IOException {
-    long size = Files.size(file);
-    SubmitDelta tx = SubmitDelta.newBuilder().setRoundId("round-1").setLayer(layer)
-        .setBaseHash(ByteString.copyFrom(java.util.HexFormat.of().parseHex(baseHash)))
-        .setContentHash(ByteString.copyFrom(ContentHash.sha256(file).bytes())).setSizeBytes(size).setMode(mode)
-        .setLoraRank(rank).setTokens(TinyTask.SHARD_SIZE * EPOCHS).setShardIndex(shard).build();
-    byte[] deltaId = ContentHash.sha256(tx.toByteArray()).bytes();
-    return DeltaUnderReview.of(deltaId, address(trainer), tx, "safetensors-f32", size, payload);
   }
 }

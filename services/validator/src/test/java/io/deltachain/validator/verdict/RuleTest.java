@@ -54,26 +54,26 @@ class RuleTest {
   static Stream<Arguments> structureCases() {
     DeltaPayload ok = new DeltaPayload.Dense(honest.tensors());
     return Stream.of(
-        Arguments.of("valid", delta(b -> b, TRAINER, "safetensors-f32", 1000, ok), null),
-        Arguments.of("other round", delta(b -> b.setRoundId("round-0"), TRAINER, "safetensors-f32", 1000, ok), ReasonCode.ROUND_MISMATCH),
-        Arguments.of("unassigned trainer", delta(b -> b, "stranger", "safetensors-f32", 1000, ok), ReasonCode.NOT_ASSIGNED),
-        Arguments.of("layer outside range", delta(b -> b.setLayer(TinyMlp.LAYER0), TRAINER, "safetensors-f32", 1000, ok),
+        Arguments.of("valid", delta(b -> b, TRAINER, "fp32", 1000, ok), null),
+        Arguments.of("other round", delta(b -> b.setRoundId("round-0"), TRAINER, "fp32", 1000, ok), ReasonCode.ROUND_MISMATCH),
+        Arguments.of("unassigned trainer", delta(b -> b, "stranger", "fp32", 1000, ok), ReasonCode.NOT_ASSIGNED),
+        Arguments.of("layer outside range", delta(b -> b.setLayer(TinyMlp.LAYER0), TRAINER, "fp32", 1000, ok),
             ReasonCode.LAYER_NOT_ASSIGNED),
-        Arguments.of("wrong mode", delta(b -> b.setMode(TrainingMode.LORA), TRAINER, "safetensors-f32", 1000, ok), ReasonCode.MODE_MISMATCH),
-        Arguments.of("wrong shard", delta(b -> b.setShardIndex(3), TRAINER, "safetensors-f32", 1000, ok), ReasonCode.SHARD_MISMATCH),
-        Arguments.of("wrong base", delta(b -> b.setBaseHash(ByteString.copyFrom(new byte[32])), TRAINER, "safetensors-f32", 1000, ok),
+        Arguments.of("wrong mode", delta(b -> b.setMode(TrainingMode.LORA), TRAINER, "fp32", 1000, ok), ReasonCode.MODE_MISMATCH),
+        Arguments.of("wrong shard", delta(b -> b.setShardIndex(3), TRAINER, "fp32", 1000, ok), ReasonCode.SHARD_MISMATCH),
+        Arguments.of("wrong base", delta(b -> b.setBaseHash(ByteString.copyFrom(new byte[32])), TRAINER, "fp32", 1000, ok),
             ReasonCode.BASE_CHECKPOINT_MISMATCH),
         Arguments.of("unsupported encoding", delta(b -> b, TRAINER, "pickle", 1000, ok), ReasonCode.ENCODING_UNSUPPORTED),
-        Arguments.of("declared size differs", delta(b -> b, TRAINER, "safetensors-f32", 999, ok), ReasonCode.SIZE_MISMATCH),
-        Arguments.of("file too large", delta(b -> b.setSizeBytes(2 << 20), TRAINER, "safetensors-f32", 2 << 20, ok),
+        Arguments.of("declared size differs", delta(b -> b, TRAINER, "fp32", 999, ok), ReasonCode.SIZE_MISMATCH),
+        Arguments.of("file too large", delta(b -> b.setSizeBytes(2 << 20), TRAINER, "fp32", 2 << 20, ok),
             ReasonCode.SIZE_LIMIT_EXCEEDED),
-        Arguments.of("wrong shape", delta(b -> b, TRAINER, "safetensors-f32", 1000, dense(TinyTask.CLASSES, TinyTask.HIDDEN + 1, TinyMlp.W1)),
+        Arguments.of("wrong shape", delta(b -> b, TRAINER, "fp32", 1000, dense(TinyTask.CLASSES, TinyTask.HIDDEN + 1, TinyMlp.W1)),
             ReasonCode.SHAPE_MISMATCH),
-        Arguments.of("foreign tensor", delta(b -> b, TRAINER, "safetensors-f32", 1000, dense(2, 2, "model.layers.1.mlp.gate_proj.weight")),
+        Arguments.of("foreign tensor", delta(b -> b, TRAINER, "fp32", 1000, dense(2, 2, "model.layers.1.mlp.gate_proj.weight")),
             ReasonCode.TARGET_MODULES_MISMATCH),
         Arguments.of("dense file for a LoRA assignment", delta(b -> b.setLayer(TinyMlp.LAYER0).setMode(TrainingMode.LORA)
             .setLoraRank(TinyRound.LORA_RANK).setShardIndex(1).setBaseHash(ByteString.copyFrom(HexFormat.of().parseHex(
-                round.baseHashes.get(TinyMlp.LAYER0)))), "t-lora", "safetensors-f32", 1000, ok), ReasonCode.MODE_MISMATCH));
+                round.baseHashes.get(TinyMlp.LAYER0)))), "t-lora", "fp32", 1000, ok), ReasonCode.MODE_MISMATCH));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -96,12 +96,12 @@ class RuleTest {
     state.seedConsensus(honest);
     CheckContext ctx = new CheckContext(round.plan(), TinyRound.policy(), TinyMlp::layout, round.base.layerWeights(TinyMlp.LAYER1),
         round.context(TinyMlp.LAYER1, 1).evaluator(), state, 1);
-    DeltaUnderReview opposite = delta(b -> b, TRAINER, "safetensors-f32", 1000, new DeltaPayload.Dense(honest.scaled(-0.5f).tensors()));
+    DeltaUnderReview opposite = delta(b -> b, TRAINER, "fp32", 1000, new DeltaPayload.Dense(honest.scaled(-0.5f).tensors()));
     Evidence e = new Evidence();
     ValidationResult r = new DriftRule().check(opposite, ctx, e);
     assertThat(r.reason()).isEqualTo(ReasonCode.AGAINST_CONSENSUS);
     assertThat(e.consensusCosinePpm().getAsLong()).isEqualTo(-1_000_000);
-    DeltaUnderReview along = delta(b -> b, TRAINER, "safetensors-f32", 1000, new DeltaPayload.Dense(honest.tensors()));
+    DeltaUnderReview along = delta(b -> b, TRAINER, "fp32", 1000, new DeltaPayload.Dense(honest.tensors()));
     assertThat(new DriftRule().check(along, ctx, new Evidence()).isValid()).isTrue();
   }
 
@@ -113,10 +113,10 @@ class RuleTest {
     state.seedNormHistory(TinyMlp.LAYER1, List.of(n, n * 1.02, n * 0.98, n * 1.01, n * 0.99, n * 40));
     CheckContext ctx = new CheckContext(round.plan(), TinyRound.policy(), TinyMlp::layout, round.base.layerWeights(TinyMlp.LAYER1),
         round.context(TinyMlp.LAYER1, 1).evaluator(), state, 1);
-    DeltaUnderReview big = delta(b -> b, TRAINER, "safetensors-f32", 1000, new DeltaPayload.Dense(honest.scaled(1.5f).tensors()));
+    DeltaUnderReview big = delta(b -> b, TRAINER, "fp32", 1000, new DeltaPayload.Dense(honest.scaled(1.5f).tensors()));
     Evidence e = new Evidence();
     assertThat(new DriftRule().check(big, ctx, e).reason()).isEqualTo(ReasonCode.NORM_OUTLIER);
-    DeltaUnderReview normal = delta(b -> b, TRAINER, "safetensors-f32", 1000, new DeltaPayload.Dense(honest.scaled(1.01f).tensors()));
+    DeltaUnderReview normal = delta(b -> b, TRAINER, "fp32", 1000, new DeltaPayload.Dense(honest.scaled(1.01f).tensors()));
     assertThat(new DriftRule().check(normal, ctx, new Evidence()).isValid()).isTrue();
   }
 
@@ -154,9 +154,9 @@ class RuleTest {
     CheckContext ctx = new CheckContext(round.plan(), TinyRound.policy(), l -> new TreeMap<>(), new TreeMap<>(), round.context(TinyMlp.LAYER1, 1).evaluator(),
         state, 1);
     DeltaUnderReview first = DeltaUnderReview.of(new byte[32], TinyRound.address("a"), SubmitDelta.newBuilder().setLayer("model.layers.9").build(),
-        "safetensors-f32", 1, new DeltaPayload.Dense(a.tensors()));
+        "fp32", 1, new DeltaPayload.Dense(a.tensors()));
     DeltaUnderReview second = DeltaUnderReview.of(new byte[32], TinyRound.address("b"), SubmitDelta.newBuilder().setLayer("model.layers.9").build(),
-        "safetensors-f32", 1, new DeltaPayload.Dense(b.tensors()));
+        "fp32", 1, new DeltaPayload.Dense(b.tensors()));
     assertThat(new CopyRule().check(first, ctx, new Evidence()).isValid()).isTrue();
     assertThat(new CopyRule().check(second, ctx, new Evidence()).reason()).isEqualTo(ReasonCode.TOP_K_OVERLAP);
   }
