@@ -292,6 +292,25 @@ public final class TinyMlp {
     }
   }
 
+  /** One SGD step on the examples at {@code indices}, updating only the layer's weight. */
+  public void sgdStep(TinyTask.Data data, int[] indices, String layer, double lr) {
+    float[] g0 = new float[w0.length];
+    float[] g1 = new float[w1.length];
+    gradients(data, indices, 0, indices.length, g0, g1);
+    float[] w = layer.equals(LAYER0) ? w0 : w1;
+    float[] g = layer.equals(LAYER0) ? g0 : g1;
+    for (int k = 0; k < w.length; k++) {
+      w[k] -= (float) (lr * g[k]);
+    }
+  }
+
+  /** A model whose weights are the given state (as returned by {@link #state()}). */
+  public static TinyMlp fromState(float[] state) {
+    float[] w0 = java.util.Arrays.copyOfRange(state, 0, HIDDEN * INPUTS);
+    float[] w1 = java.util.Arrays.copyOfRange(state, HIDDEN * INPUTS, state.length);
+    return new TinyMlp(w0, w1);
+  }
+
   /** Weights as an intermediate state for replay checks: W0 then W1. */
   public float[] state() {
     float[] s = new float[w0.length + w1.length];
