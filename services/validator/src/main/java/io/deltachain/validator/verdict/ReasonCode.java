@@ -6,6 +6,10 @@ package io.deltachain.validator.verdict;
  */
 public enum ReasonCode {
   // 1. structure
+  /** The fetched file does not hash to the content hash in the transaction. */
+  CONTENT_HASH_MISMATCH(Stage.STRUCTURE),
+  /** The fetched file is not a valid delta file (message names the problem). */
+  MALFORMED_FILE(Stage.STRUCTURE),
   /** The delta names another round than the one it is checked against. */
   ROUND_MISMATCH(Stage.STRUCTURE),
   /** The submitter has no assignment in the round's plan. */
