@@ -38,8 +38,9 @@ public final class BenchReport {
     double copy = scores.containsKey("baselineFilesCopy") ? scores.get("baselineFilesCopy")[0] : Double.NaN;
     double copyFsync = scores.containsKey("baselineTransferToFsync") ? scores.get("baselineTransferToFsync")[0] : Double.NaN;
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-26s %12s %10s %10s %9s  %s%n", "benchmark", "throughput", "+/-", "unit", "vs copy", "goal"));
-    sb.append("-".repeat(90)).append('\n');
+    sb.append(String.format(Locale.ROOT, "%-26s %11s %10s %-9s %-26s %s%n", "benchmark", "throughput", "+/-", "unit",
+        "ratio to baseline", "goal"));
+    sb.append("-".repeat(100)).append('\n');
     for (Map.Entry<String, double[]> e : scores.entrySet()) {
       String name = e.getKey();
       double score = e.getValue()[0];
@@ -52,18 +53,16 @@ public final class BenchReport {
       if (bytes) {
         double base = name.startsWith("write") ? copyFsync : copy;
         if (!name.startsWith("baseline") && !Double.isNaN(base)) {
-          ratio = String.format(Locale.ROOT, "%.2fx", score / base);
+          ratio = String.format(Locale.ROOT, "%.2fx %s", score / base,
+              name.startsWith("write") ? "copy+fsync" : "Files.copy");
         }
         if (name.startsWith("read")) {
           goal = score >= 1e9 ? ">= 1 GB/s: met" : ">= 1 GB/s: NOT met";
         }
-        if (name.startsWith("write")) {
-          ratio += " (fsync)";
-        }
       } else if (name.equals("nf4Dequantize")) {
         goal = score >= 500e6 ? ">= 500 M/s: met" : ">= 500 M/s: NOT met";
       }
-      sb.append(String.format(Locale.ROOT, "%-26s %12.3f %10.3f %10s %9s  %s%n", name, score / scale,
+      sb.append(String.format(Locale.ROOT, "%-26s %11.3f %10.3f %-9s %-26s %s%n", name, score / scale,
           Double.isNaN(err) ? 0 : err / scale, unit, ratio, goal));
     }
     System.out.print(sb);

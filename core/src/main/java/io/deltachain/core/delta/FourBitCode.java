@@ -8,7 +8,7 @@ package io.deltachain.core.delta;
  * <p>Nearest means: the index {@code q} such that {@code x/a} lies between the midpoints
  * {@code (code[q-1]+code[q])/2} (exclusive) and {@code (code[q]+code[q+1])/2} (inclusive), as
  * bitsandbytes does by bucketizing against midpoints. It is found with a 1025-entry bucket table
- * and at most two comparisons, not a search.
+ * (a comparison only in the few buckets that contain a midpoint), not a search.
  */
 public enum FourBitCode {
   /**
@@ -29,11 +29,17 @@ public enum FourBitCode {
   private static final int BUCKETS = 1024;
   /** Buckets per unit of v: bucket = (int) ((v + 1) * HALF_BUCKETS). */
   static final float HALF_BUCKETS = BUCKETS / 2;
+  /** Flag bit of a bucket-table entry whose bucket contains a midpoint. */
+  static final int AMBIGUOUS = 0x10;
+  /** Far more than the rounding error of (v + 1) * 512 (about 1.2e-7), far less than a bucket (0.002). */
+  private static final float AMBIGUITY = 1e-5f;
 
   private final float[] values;
   /** midpoints[q] = lower edge of code q's bucket: -inf, 15 midpoints, +inf. */
   private final float[] edges;
   private final byte[] bucketToIndex;
+  /** For each packed byte: the code of its high nibble, then of its low nibble. */
+  private final float[] pairs;
   private final float maxHalfGap;
 
   FourBitCode(float[] values) {
@@ -50,9 +56,19 @@ public enum FourBitCode {
       }
     }
     this.maxHalfGap = gap;
+    // Entry b covers v in [b/512 - 1, (b+1)/512 - 1), widened by AMBIGUITY to absorb the rounding
+    // of (v + 1) * 512: the lowest code any such v can round to, plus a flag when a midpoint falls
+    // inside, so only the few flagged buckets (about 3%) need a comparison.
     this.bucketToIndex = new byte[BUCKETS + 1];
     for (int b = 0; b <= BUCKETS; b++) {
-      bucketToIndex[b] = (byte) nearestByScan(b / (float) (BUCKETS / 2) - 1f);
+      int low = nearestByScan(b / HALF_BUCKETS - 1f - AMBIGUITY);
+      int high = nearestByScan((b + 1) / HALF_BUCKETS - 1f + AMBIGUITY);
+      bucketToIndex[b] = (byte) (low | (low != high ? AMBIGUOUS : 0));
+    }
+    this.pairs = new float[512];
+    for (int v = 0; v < 256; v++) {
+      pairs[2 * v] = values[v >>> 4];
+      pairs[2 * v + 1] = values[v & 0x0F];
     }
   }
 
@@ -102,11 +118,9 @@ public enum FourBitCode {
   /** Index of the code nearest to {@code v}, for {@code |v| <= 1 + 2^-20}; equal to {@link #nearestByScan}. */
   int nearest(float v) {
     int q = bucketToIndex[(int) ((v + 1f) * HALF_BUCKETS)];
-    // the bucket's lower edge may sit on the other side of at most one midpoint from v
-    if (v > edges[q + 1]) {
-      q++;
-    } else if (v <= edges[q]) {
-      q--;
+    if (q >= AMBIGUOUS) {
+      q &= 0x0F;
+      q += (v > edges[q + 1] ? 1 : 0) - (v <= edges[q] ? 1 : 0);
     }
     return q;
   }
@@ -119,6 +133,11 @@ public enum FourBitCode {
   /** -inf, the 15 midpoints, +inf (shared, do not modify). */
   float[] edges() {
     return edges;
+  }
+
+  /** Codes of both nibbles of every byte value, interleaved (shared, do not modify). */
+  float[] pairTable() {
+    return pairs;
   }
 
   /** The code table for dequantization (shared, do not modify). */

@@ -587,12 +587,36 @@ public final class SafeTensorsReader implements AutoCloseable {
     ByteBuffer bb = buffer(t, 0, (int) t.byteLength());
     switch (t.dtype()) {
       case I64 -> bb.asLongBuffer().get(out);
-      case I32 -> { for (int i = 0; i < n; i++) { out[i] = bb.getInt(i << 2); } }
-      case U32 -> { for (int i = 0; i < n; i++) { out[i] = bb.getInt(i << 2) & 0xFFFF_FFFFL; } }
-      case I16 -> { for (int i = 0; i < n; i++) { out[i] = bb.getShort(i << 1); } }
-      case U16 -> { for (int i = 0; i < n; i++) { out[i] = bb.getShort(i << 1) & 0xFFFF; } }
-      case I8 -> { for (int i = 0; i < n; i++) { out[i] = bb.get(i); } }
-      default -> { for (int i = 0; i < n; i++) { out[i] = bb.get(i) & 0xFF; } }
+      case I32 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.getInt(i << 2);
+        }
+      }
+      case U32 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.getInt(i << 2) & 0xFFFF_FFFFL;
+        }
+      }
+      case I16 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.getShort(i << 1);
+        }
+      }
+      case U16 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.getShort(i << 1) & 0xFFFF;
+        }
+      }
+      case I8 -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.get(i);
+        }
+      }
+      default -> {
+        for (int i = 0; i < n; i++) {
+          out[i] = bb.get(i) & 0xFF;
+        }
+      }
     }
     return out;
   }

@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A read view over a checkpoint that may be split across several safetensors shards, as
@@ -124,7 +125,7 @@ public final class ShardedCheckpoint implements AutoCloseable {
 
   /** All tensor names, sorted. */
   public SortedSet<String> names() {
-    return (SortedSet<String>) Collections.unmodifiableSortedSet(new java.util.TreeSet<>(byTensor.keySet()));
+    return Collections.unmodifiableSortedSet(new TreeSet<>(byTensor.keySet()));
   }
 
   /** Whether the checkpoint holds {@code name}. */

@@ -74,6 +74,24 @@ class ShardedCheckpointTest {
   }
 
   @Test
+  @DisplayName("a tensor larger than the shard limit gets a shard of its own")
+  void oversizedTensor() throws IOException {
+    List<Path> files = new ShardedCheckpointWriter(100)
+        .addFloats("small.a", DType.F32, new long[] {5}, ramp(5, 0)) // 20 bytes
+        .addFloats("big", DType.F32, new long[] {50}, ramp(50, 0)) // 200 bytes
+        .addFloats("small.b", DType.F32, new long[] {5}, ramp(5, 0))
+        .write(dir);
+    assertThat(files).hasSize(4);
+    try (ShardedCheckpoint c = ShardedCheckpoint.open(dir)) {
+      assertThat(c.index().weightMap()).containsEntry("small.a", "model-00001-of-00003.safetensors")
+          .containsEntry("big", "model-00002-of-00003.safetensors")
+          .containsEntry("small.b", "model-00003-of-00003.safetensors");
+      assertThat(c.shardOf("big").tensors()).hasSize(1);
+      assertThat(c.readFloats("big")).isEqualTo(ramp(50, 0));
+    }
+  }
+
+  @Test
   @DisplayName("the index round-trips through JSON")
   void indexRoundTrip() throws IOException {
     TreeMap<String, String> wm = new TreeMap<>();
