@@ -41,11 +41,22 @@ public final class ValidatorVerticle extends VerticleBase {
   private final RoundContexts contexts;
   private final VerdictSink sink;
   private final VerdictEngine engine;
+  private final int maxVerdictsPerBatch;
   private final List<Verdict> pending = new ArrayList<>();
   private Future<?> queue = Future.succeededFuture();
 
-  /** A verticle over the given collaborators. */
+  /** A verticle over the given collaborators, at most 1000 verdicts per batch (the ledger's default allows 4096). */
   public ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine) {
+    this(feed, fetcher, contexts, sink, engine, 1000);
+  }
+
+  /** As above, splitting a block's verdicts into batches of at most {@code maxVerdictsPerBatch}. */
+  public ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine,
+      int maxVerdictsPerBatch) {
+    if (maxVerdictsPerBatch < 1) {
+      throw new IllegalArgumentException("maxVerdictsPerBatch must be at least 1, got " + maxVerdictsPerBatch);
+    }
+    this.maxVerdictsPerBatch = maxVerdictsPerBatch;
     this.feed = Objects.requireNonNull(feed, "feed");
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.contexts = Objects.requireNonNull(contexts, "contexts");
@@ -98,11 +109,16 @@ public final class ValidatorVerticle extends VerticleBase {
     if (pending.isEmpty()) {
       return Future.succeededFuture();
     }
-    VerdictBatch batch = VerdictBatch.newBuilder().addAllVerdicts(pending).build();
+    List<Verdict> all = new ArrayList<>(pending);
     pending.clear();
-    return sink.submit(batch)
-        .onFailure(e -> LOG.warn("verdict batch of {} verdicts after height {} not submitted: {}", batch.getVerdictsCount(), height, e.toString()))
-        .recover(e -> Future.succeededFuture());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < all.size(); from += maxVerdictsPerBatch) {
+      VerdictBatch batch = VerdictBatch.newBuilder().addAllVerdicts(all.subList(from, Math.min(all.size(), from + maxVerdictsPerBatch))).build();
+      chain = chain.compose(v -> sink.submit(batch)
+          .onFailure(e -> LOG.warn("verdict batch of {} verdicts after height {} not submitted: {}", batch.getVerdictsCount(), height, e.toString()))
+          .recover(e -> Future.succeededFuture()));
+    }
+    return chain;
   }
 
   /** First 8 bytes of SHA-256("deltachain-random-sample" || block hash || delta id). */
