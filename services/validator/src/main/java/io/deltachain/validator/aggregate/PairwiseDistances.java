@@ -40,8 +40,12 @@ public final class PairwiseDistances {
     int n = set.size();
     int pairs = n * (n - 1) / 2;
     List<CoordinateBlocks.Block> blocks = CoordinateBlocks.of(set);
-    // one slot per block and pair: threads never share a slot, the final sum runs in block order
-    double[] partials = new double[blocks.size() * pairs];
+    double[] totals = new double[pairs];
+    // one thread adds each block's partials to the totals as it goes; several threads keep one
+    // slot per block and pair (threads never share a slot) and the totals are summed afterwards,
+    // in block order: the same additions in the same order either way
+    boolean direct = Math.min(threads, blocks.size()) <= 1;
+    double[] partials = direct ? null : new double[blocks.size() * pairs];
     CoordinateBlocks.run(blocks, threads, () -> {
       float[][][] chunks = new float[n][CHUNKS][LANES];
       float[] lanes = new float[LANES];
@@ -55,17 +59,23 @@ public final class PairwiseDistances {
         int p = 0;
         for (int i = 0; i < n; i++) {
           for (int j = i + 1; j < n; j++) {
-            partials[base + p] = blockSquaredDistance(chunks[i], chunks[j], used, lanes);
+            double partial = blockSquaredDistance(chunks[i], chunks[j], used, lanes);
+            if (direct) {
+              totals[p] += partial;
+            } else {
+              partials[base + p] = partial;
+            }
             p++;
           }
         }
       };
     });
-    double[] totals = new double[pairs];
-    for (int b = 0; b < blocks.size(); b++) {
-      int base = b * pairs;
-      for (int p = 0; p < pairs; p++) {
-        totals[p] += partials[base + p];
+    if (!direct) {
+      for (int b = 0; b < blocks.size(); b++) {
+        int base = b * pairs;
+        for (int p = 0; p < pairs; p++) {
+          totals[p] += partials[base + p];
+        }
       }
     }
     double[][] d = new double[n][n];
