@@ -262,6 +262,8 @@ public final class RoundApi {
       send(rc, re);
     } else if (e instanceof QuotaExceeded qe) {
       send(rc, qe);
+    } else if (e instanceof HttpException && e.getCause() instanceof ValidatorException ve) {
+      send(rc, new RequestException(400, "invalid_request", describe(ve)));
     } else if (e instanceof ValidatorException ve) {
       send(rc, new RequestException(400, "invalid_request", describe(ve)));
     } else if (e instanceof DecodeException) {
@@ -283,23 +285,42 @@ public final class RoundApi {
     }
   }
 
-  /** The validator's message with the part of the request it is about. */
+  /**
+   * The validator's message, made specific: JSON Schema reports a failure at every level of the
+   * body, so the deepest one (the field actually at fault) is named with its location.
+   */
   static String describe(ValidatorException e) {
     String msg = e.getMessage();
     if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
-      var unit = sve.getOutputUnit();
-      String where = unit.getInstanceLocation();
-      String detail = unit.getError();
-      List<io.vertx.json.schema.OutputUnit> errors = unit.getErrors();
-      if ((detail == null || detail.isBlank()) && errors != null && !errors.isEmpty()) {
-        detail = errors.get(errors.size() - 1).getError();
-        where = errors.get(errors.size() - 1).getInstanceLocation();
-      }
-      if (detail != null && !detail.isBlank()) {
-        msg = msg + ": " + detail + (where == null || where.isBlank() ? "" : " (at " + where + ")");
+      io.vertx.json.schema.OutputUnit leaf = deepest(sve.getOutputUnit());
+      if (leaf != null && leaf.getError() != null && !leaf.getError().isBlank()) {
+        String where = leaf.getInstanceLocation();
+        String field = where == null || where.isBlank() || where.equals("#") ? "the body"
+            : where.replaceFirst("^#?/?", "").replace('/', '.');
+        msg = "invalid request body at " + field + ": " + leaf.getError();
       }
     }
     return msg;
+  }
+
+  private static io.vertx.json.schema.OutputUnit deepest(io.vertx.json.schema.OutputUnit unit) {
+    io.vertx.json.schema.OutputUnit best = unit.getError() != null ? unit : null;
+    List<io.vertx.json.schema.OutputUnit> errors = unit.getErrors();
+    if (errors != null) {
+      for (io.vertx.json.schema.OutputUnit child : errors) {
+        io.vertx.json.schema.OutputUnit d = deepest(child);
+        if (d != null && (best == null || depth(d) > depth(best))) {
+          best = d;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static int depth(io.vertx.json.schema.OutputUnit u) {
+    String loc = u.getInstanceLocation() == null ? "" : u.getInstanceLocation();
+    String kw = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    return loc.split("/").length * 1000 + kw.length();
   }
 
   private static void send(RoutingContext rc, RequestException e) {
