@@ -292,29 +292,37 @@ public final class RoundApi {
   static String describe(ValidatorException e) {
     String msg = e.getMessage();
     if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
-      io.vertx.json.schema.OutputUnit leaf = deepest(sve.getOutputUnit());
-      if (leaf != null && leaf.getError() != null && !leaf.getError().isBlank()) {
+      List<io.vertx.json.schema.OutputUnit> leaves = new java.util.ArrayList<>();
+      collect(sve.getOutputUnit(), leaves);
+      // the validator also flags a property that failed its own schema as "additional"; the
+      // property's own error (type, range, pattern) says more, so prefer it when there is one
+      List<io.vertx.json.schema.OutputUnit> specific = leaves.stream().filter(u -> !isAdditional(u)).toList();
+      io.vertx.json.schema.OutputUnit leaf = (specific.isEmpty() ? leaves : specific).stream()
+          .max(java.util.Comparator.comparingInt(RoundApi::depth)).orElse(null);
+      if (leaf != null) {
         String where = leaf.getInstanceLocation();
         String field = where == null || where.isBlank() || where.equals("#") ? "the body"
             : where.replaceFirst("^#?/?", "").replace('/', '.');
-        msg = "invalid request body at " + field + ": " + leaf.getError();
+        msg = specific.isEmpty() && isAdditional(leaf)
+            ? "invalid request body: unknown field '" + field + "' (see /openapi.yaml for the fields)"
+            : "invalid request body at " + field + ": " + leaf.getError();
       }
     }
     return msg;
   }
 
-  private static io.vertx.json.schema.OutputUnit deepest(io.vertx.json.schema.OutputUnit unit) {
-    io.vertx.json.schema.OutputUnit best = unit.getError() != null ? unit : null;
-    List<io.vertx.json.schema.OutputUnit> errors = unit.getErrors();
-    if (errors != null) {
-      for (io.vertx.json.schema.OutputUnit child : errors) {
-        io.vertx.json.schema.OutputUnit d = deepest(child);
-        if (d != null && (best == null || depth(d) > depth(best))) {
-          best = d;
-        }
-      }
+  private static void collect(io.vertx.json.schema.OutputUnit unit, List<io.vertx.json.schema.OutputUnit> out) {
+    if (unit.getError() != null && !unit.getError().isBlank()) {
+      out.add(unit);
     }
-    return best;
+    if (unit.getErrors() != null) {
+      unit.getErrors().forEach(c -> collect(c, out));
+    }
+  }
+
+  private static boolean isAdditional(io.vertx.json.schema.OutputUnit u) {
+    String kw = u.getKeywordLocation() == null ? "" : u.getKeywordLocation();
+    return kw.endsWith("additionalProperties") || kw.endsWith("unevaluatedProperties");
   }
 
   private static int depth(io.vertx.json.schema.OutputUnit u) {
