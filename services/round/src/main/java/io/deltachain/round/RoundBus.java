@@ -63,7 +63,7 @@ public final class RoundBus {
   }
 
   /** {@code TaskOffer} for a replacement trainer taking over an assignment. */
-  public static JsonObject taskOffer(RoundView r, Replacement rep, List<String> targetModules) {
+  public static JsonObject taskOffer(RoundView r, Replacement rep) {
     AssignmentView a = r.assignments().get(rep.assignmentIndex());
     return new JsonObject()
         .put("taskId", r.roundId() + "/" + rep.to().toUpperCase(Locale.ROOT) + "/" + a.shardIndex())
@@ -73,7 +73,7 @@ public final class RoundBus {
         .put("lastLayer", a.lastLayer())
         .put("mode", a.mode())
         .put("loraRank", a.loraRank())
-        .put("targetModules", new JsonArray(new ArrayList<>(targetModules)))
+        .put("targetModules", new JsonArray(new ArrayList<>(a.targetModules())))
         .put("shardIndex", a.shardIndex())
         .put("precision", a.precision())
         .put("baseCheckpoints", new JsonObject())

@@ -96,8 +96,7 @@ public final class RoundServiceVerticle extends VerticleBase {
     service.onReplacement(rep -> service.tracker().round(rep.roundId()).ifPresent(r -> {
       if (rep.replaced()) {
         LOG.warn("round {}: {}", rep.roundId(), rep.reason());
-        List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
-        vertx.eventBus().send(RoundBus.taskOfferFor(rep.to()), RoundBus.taskOffer(r, rep, targets));
+        vertx.eventBus().send(RoundBus.taskOfferFor(rep.to()), RoundBus.taskOffer(r, rep));
       } else {
         LOG.warn("round {}: {}", rep.roundId(), rep.reason());
       }

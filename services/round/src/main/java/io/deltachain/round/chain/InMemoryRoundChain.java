@@ -10,6 +10,7 @@ import io.deltachain.round.lifecycle.DeltaStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -118,7 +119,7 @@ public final class InMemoryRoundChain implements RoundChain {
   /** Commits a RegisterNode signed by {@code address}. */
   public synchronized Future<TxReceipt> registerNode(String address, RegisterNode registration) {
     long h = blocks.size() + 1L;
-    String tx = txHash("register", (address + HEX.formatHex(registration.toByteArray())).getBytes());
+    String tx = txHash("register", (address + HEX.formatHex(registration.toByteArray())).getBytes(StandardCharsets.UTF_8));
     return commit(l -> l.onNodeRegistered(h, address, registration), tx);
   }
 
@@ -138,7 +139,7 @@ public final class InMemoryRoundChain implements RoundChain {
     deltaStatus.put(deltaId, status);
     long h = blocks.size() + 1L;
     List<String> rs = List.copyOf(reasons);
-    return commit(l -> l.onDeltaStatus(h, deltaId, status, rs), txHash("verdicts", (deltaId + status).getBytes()));
+    return commit(l -> l.onDeltaStatus(h, deltaId, status, rs), txHash("verdicts", (deltaId + status).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Commits an agreed checkpoint for a layer, moving its head. */
@@ -157,7 +158,7 @@ public final class InMemoryRoundChain implements RoundChain {
     String parent = history.isEmpty() ? "" : history.get(history.size() - 1).checkpointHash();
     history.add(new LineageEntry(layer, checkpointHash, parent, roundId, cid, h, contributing));
     return commit(l -> l.onCheckpointAccepted(h, roundId, layer, checkpointHash, cid, sizeBytes),
-        txHash("checkpoint", (roundId + layer + checkpointHash).getBytes()));
+        txHash("checkpoint", (roundId + layer + checkpointHash).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Commits {@code n} empty blocks. */
@@ -237,7 +238,7 @@ public final class InMemoryRoundChain implements RoundChain {
   }
 
   private static String txHash(String kind, byte[] body) {
-    byte[] k = kind.getBytes();
+    byte[] k = kind.getBytes(StandardCharsets.UTF_8);
     byte[] all = new byte[k.length + body.length];
     System.arraycopy(k, 0, all, 0, k.length);
     System.arraycopy(body, 0, all, k.length, body.length);

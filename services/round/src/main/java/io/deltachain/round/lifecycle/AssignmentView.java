@@ -1,5 +1,7 @@
 package io.deltachain.round.lifecycle;
 
+import java.util.List;
+
 /**
  * One assignment of a round: who trains which layers on which shard, and who replaced whom.
  *
@@ -12,6 +14,7 @@ package io.deltachain.round.lifecycle;
  * @param loraRank the LoRA rank, 0 for dense
  * @param shardIndex the data shard
  * @param precision the base precision ({@code bf16}, {@code nf4}, ...)
+ * @param targetModules LoRA target modules ({@code q_proj}, ...), empty for dense
  * @param replacementReason why it was reassigned, or empty
  */
 public record AssignmentView(
@@ -24,7 +27,13 @@ public record AssignmentView(
     int loraRank,
     int shardIndex,
     String precision,
+    List<String> targetModules,
     String replacementReason) {
+
+  /** Copies. */
+  public AssignmentView {
+    targetModules = List.copyOf(targetModules);
+  }
 
   /** Whether this assignment covers the layer. */
   public boolean covers(int layer) {

@@ -128,7 +128,7 @@ public final class RoundTracker implements ChainEvents {
     }
     AssignmentView a = r.assignments.get(assignmentIndex);
     r.assignments.set(assignmentIndex, new AssignmentView(a.index(), newTrainer, a.originalTrainer(), a.firstLayer(),
-        a.lastLayer(), a.mode(), a.loraRank(), a.shardIndex(), a.precision(), reason));
+        a.lastLayer(), a.mode(), a.loraRank(), a.shardIndex(), a.precision(), a.targetModules(), reason));
     fire(r);
   }
 
@@ -198,7 +198,7 @@ public final class RoundTracker implements ChainEvents {
       Assignment a = start.getAssignments(i);
       String trainer = HEX.formatHex(a.getTrainerAddress().toByteArray());
       r.assignments.add(new AssignmentView(i, trainer, trainer, a.getFirstLayer(), a.getLastLayer(),
-          a.getMode().name(), a.getLoraRank(), a.getShardIndex(), a.getPrecision(), ""));
+          a.getMode().name(), a.getLoraRank(), a.getShardIndex(), a.getPrecision(), a.getTargetModulesList(), ""));
       expected += a.getLastLayer() - a.getFirstLayer() + 1;
     }
     r.expectedDeltas = expected;
