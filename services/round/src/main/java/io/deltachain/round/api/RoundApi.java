@@ -291,7 +291,8 @@ public final class RoundApi {
    */
   static String describe(ValidatorException e) {
     String msg = e.getMessage();
-    if (e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
+    boolean aboutBody = msg != null && msg.contains("request body");
+    if (aboutBody && e instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
       List<io.vertx.json.schema.OutputUnit> leaves = new java.util.ArrayList<>();
       collect(sve.getOutputUnit(), leaves);
       // the validator also flags a property that failed its own schema as "additional"; the

@@ -117,7 +117,8 @@ class RoundApiBadInputTest {
     assertThat(error(api.post("/learning/round/r1/submit_delta", TOKEN, badHash), 400, "invalid_request")
         .getString("message")).contains("base_hash");
     error(api.post("/learning/round/r1/submit_delta", TOKEN, validDelta().put("layer_name", 7)), 400, "invalid_request");
-    error(api.get("/learning/delta/not-a-hash"), 400, "invalid_request");
+    assertThat(error(api.get("/learning/delta/not-a-hash"), 400, "invalid_request").getString("message"))
+        .contains("delta_id");
     error(api.get("/learning/rounds?limit=zero"), 400, "invalid_request");
     error(api.get("/learning/rounds?state=DONE"), 400, "invalid_request");
     error(api.post("/learning/round/start", TOKEN, "[]"), 400, "invalid_request");
