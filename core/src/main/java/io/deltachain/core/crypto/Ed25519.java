@@ -105,9 +105,12 @@ public final class Ed25519 {
     }
   }
 
-  /** Verifies a signature; false for any malformed key or signature, never an exception. */
+  /**
+   * Verifies a signature; false for any malformed key, message or signature, never an exception
+   * (callers validate untrusted transactions with it).
+   */
   public static boolean verify(byte[] rawPublicKey, byte[] message, byte[] signature) {
-    if (rawPublicKey == null || rawPublicKey.length != PUBLIC_KEY_LENGTH
+    if (rawPublicKey == null || rawPublicKey.length != PUBLIC_KEY_LENGTH || message == null
         || signature == null || signature.length != SIGNATURE_LENGTH) {
       return false;
     }

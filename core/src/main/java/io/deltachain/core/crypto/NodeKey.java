@@ -57,7 +57,7 @@ public final class NodeKey {
 
   /** The address as uppercase hex, as CometBFT prints it. */
   public String addressHex() {
-    return HexFormat.of().withUpperCase().formatHex(address());
+    return addressHexOf(publicKey);
   }
 
   /** Signs a message. */
@@ -65,12 +65,23 @@ public final class NodeKey {
     return Ed25519.sign(privateKey, message);
   }
 
+  /** Verifies a signature made by this key. */
+  public boolean verify(byte[] message, byte[] signature) {
+    return Ed25519.verify(publicKey, message, signature);
+  }
+
   /** The CometBFT address of a raw Ed25519 public key. */
   public static byte[] addressOf(byte[] rawPublicKey) {
     if (rawPublicKey == null || rawPublicKey.length != Ed25519.PUBLIC_KEY_LENGTH) {
-      throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
+      throw new IllegalArgumentException("an Ed25519 public key is 32 bytes, got "
+          + (rawPublicKey == null ? "null" : rawPublicKey.length + " bytes"));
     }
     return Arrays.copyOf(ContentHash.sha256(rawPublicKey).bytes(), ADDRESS_LENGTH);
+  }
+
+  /** The CometBFT address of a raw Ed25519 public key as uppercase hex. */
+  public static String addressHexOf(byte[] rawPublicKey) {
+    return HexFormat.of().withUpperCase().formatHex(addressOf(rawPublicKey));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.deltachain.core.tx;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import io.deltachain.core.crypto.Ed25519;
 import io.deltachain.core.crypto.NodeKey;
@@ -9,11 +10,28 @@ import io.deltachain.core.tx.proto.BodyType;
 import io.deltachain.core.tx.proto.TxEnvelope;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
- * Builds and checks signed transaction envelopes. The signature covers the domain tag, the
- * chain id, the body type and the body bytes exactly as carried; a verifier never
- * re-serializes the body.
+ * Builds and checks signed transaction envelopes. The signature covers every field of the
+ * envelope but the signature itself: the domain tag, the chain id, the body type, the signer
+ * key, the nonce and the body bytes exactly as carried; a verifier never re-serializes the body.
+ *
+ * <p>Covering the nonce is what makes replay protection work: a signature that did not cover
+ * it would stay valid on a copy of the transaction with the next nonce. Covering the signer
+ * key binds the signature to the identity the ledger credits.
+ *
+ * <p>Signed bytes ({@link #signedBytes}), all integers big-endian:
+ * <pre>
+ *   "deltachain-tx-v1" 0x00
+ *   u32 length of chain_id || chain_id (UTF-8)
+ *   u32 body_type
+ *   signer_pub_key (32 bytes)
+ *   u64 nonce
+ *   body
+ * </pre>
+ * The chain id is length-prefixed so that no chain id can be confused with another chain id
+ * followed by other fields.
  */
 public final class TxEnvelopes {
   private static final byte[] DOMAIN = "deltachain-tx-v1".getBytes(StandardCharsets.US_ASCII);
@@ -25,11 +43,20 @@ public final class TxEnvelopes {
     return sign(key, chainId, nonce, type, body.toByteString());
   }
 
+  /** Signs {@code body} as a transaction of the body type its class declares (see {@link Txs#bodyTypeOf}). */
+  public static TxEnvelope sign(NodeKey key, String chainId, long nonce, Message body) {
+    return sign(key, chainId, nonce, Txs.bodyTypeOf(body.getClass()), body.toByteString());
+  }
+
   /** Signs already-serialized body bytes. */
   public static TxEnvelope sign(NodeKey key, String chainId, long nonce, BodyType type, ByteString body) {
-    byte[] sig = key.sign(signedBytes(chainId, type, body));
+    Objects.requireNonNull(chainId, "chainId");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(body, "body");
+    byte[] pub = key.publicKey();
+    byte[] sig = key.sign(signedBytes(pub, nonce, chainId, type, body));
     return TxEnvelope.newBuilder()
-        .setSignerPubKey(ByteString.copyFrom(key.publicKey()))
+        .setSignerPubKey(ByteString.copyFrom(pub))
         .setNonce(nonce)
         .setChainId(chainId)
         .setBodyType(type)
@@ -38,11 +65,15 @@ public final class TxEnvelopes {
         .build();
   }
 
-  /** True when the envelope's signature is valid for its signer key. */
+  /** True when the envelope's signature is valid for its signer key over all its fields. */
   public static boolean signatureValid(TxEnvelope env) {
+    byte[] pub = env.getSignerPubKey().toByteArray();
+    if (pub.length != Ed25519.PUBLIC_KEY_LENGTH) {
+      return false;
+    }
     return Ed25519.verify(
-        env.getSignerPubKey().toByteArray(),
-        signedBytes(env.getChainId(), env.getBodyType(), env.getBody()),
+        pub,
+        signedBytes(pub, env.getNonce(), env.getChainId(), env.getBodyTypeValue(), env.getBody()),
         env.getSignature().toByteArray());
   }
 
@@ -51,19 +82,32 @@ public final class TxEnvelopes {
     return TxEnvelope.parseFrom(tx);
   }
 
-  /** The exact bytes the signature covers. */
-  public static byte[] signedBytes(String chainId, BodyType type, ByteString body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(DOMAIN.length + chainId.length() + body.size() + 8);
+  /** The exact bytes the signature covers (see the class comment for the layout). */
+  public static byte[] signedBytes(byte[] signerPubKey, long nonce, String chainId, BodyType type, ByteString body) {
+    return signedBytes(signerPubKey, nonce, chainId, type.getNumber(), body);
+  }
+
+  // Takes the body type as a number so that an envelope with an unknown type still verifies
+  // (or not) over exactly what it carries.
+  private static byte[] signedBytes(byte[] signerPubKey, long nonce, String chainId, int type, ByteString body) {
+    byte[] chain = chainId.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(DOMAIN.length + 1 + 4 + chain.length + 4 + signerPubKey.length + 8 + body.size());
     out.writeBytes(DOMAIN);
     out.write(0);
-    out.writeBytes(chainId.getBytes(StandardCharsets.UTF_8));
-    out.write(0);
-    int t = type.getNumber();
-    out.write(t >>> 24);
-    out.write(t >>> 16);
-    out.write(t >>> 8);
-    out.write(t);
+    writeInt(out, chain.length);
+    out.writeBytes(chain);
+    writeInt(out, type);
+    out.writeBytes(signerPubKey);
+    writeInt(out, (int) (nonce >>> 32));
+    writeInt(out, (int) nonce);
     out.writeBytes(body.toByteArray());
     return out.toByteArray();
+  }
+
+  private static void writeInt(ByteArrayOutputStream out, int v) {
+    out.write(v >>> 24);
+    out.write(v >>> 16);
+    out.write(v >>> 8);
+    out.write(v);
   }
 }

@@ -1,0 +1,189 @@
+package io.deltachain.round;
+
+import io.deltachain.core.config.ConfigView;
+import io.deltachain.round.api.RoundApi;
+import io.deltachain.round.chain.InMemoryRoundChain;
+import io.deltachain.round.chain.RoundChain;
+import io.deltachain.round.lifecycle.RoundState;
+import io.deltachain.round.lifecycle.RoundView;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the round service: reads {@link RoundServiceConfig} from the verticle's config (a bad
+ * config fails the start, naming every bad key), registers the configured datasets, replays the
+ * chain, listens for trainer heartbeats on the event bus, checks for silent trainers on a timer,
+ * publishes round and task events, and serves the HTTP API.
+ *
+ * <p>The chain comes from a factory given the verticle's context, so the launcher can pass the
+ * real chain client and tests an {@link InMemoryRoundChain}.
+ */
+public final class RoundServiceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RoundServiceVerticle.class);
+
+  private final Function<Context, RoundChain> chainFactory;
+  private final Clock clock;
+  private RoundService service;
+  private HttpServer server;
+  private long timer = -1;
+  private final Map<String, RoundState> lastStates = new HashMap<>();
+
+  /** A verticle over the chain the factory makes, with this clock. */
+  public RoundServiceVerticle(Function<Context, RoundChain> chainFactory, Clock clock) {
+    this.chainFactory = chainFactory;
+    this.clock = clock;
+  }
+
+  /** A verticle over an in-memory chain (standalone runs and tests), on the system clock. */
+  public static RoundServiceVerticle inMemory() {
+    return new RoundServiceVerticle(InMemoryRoundChain::new, Clock.systemUTC());
+  }
+
+  /** The service, once started. */
+  public RoundService service() {
+    return service;
+  }
+
+  /** The context the service is confined to, once deployed (run calls into the service on it). */
+  public Context serviceContext() {
+    return context;
+  }
+
+  /** The port the API listens on, once started. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    RoundServiceConfig cfg;
+    try {
+      cfg = RoundServiceConfig.from(ConfigView.of(config()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    MeterRegistry backend = BackendRegistries.getDefaultNow();
+    PrometheusMeterRegistry prometheus = backend instanceof PrometheusMeterRegistry p
+        ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RoundChain chain = chainFactory.apply(context);
+    service = new RoundService(cfg, chain, clock, prometheus);
+    service.onRoundChange(this::publish);
+    service.onReplacement(rep -> service.tracker().round(rep.roundId()).ifPresent(r -> {
+      if (rep.replaced()) {
+        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+        vertx.eventBus().send(RoundBus.taskOfferFor(rep.to()), RoundBus.taskOffer(r, rep));
+      } else {
+        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+      }
+    }));
+    vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
+      JsonObject body = msg.body();
+      Object address = body == null ? null : body.getValue("trainerAddress");
+      if (!(address instanceof String a) || !a.matches("[0-9a-fA-F]{40}")) {
+        LOG.debug("ignoring a heartbeat without a 40-hex trainerAddress: {}", body);
+        return;
+      }
+      try {
+        Object tps = body.getValue("tokensPerSecond");
+        service.heartbeat(a.toLowerCase(Locale.ROOT), tps instanceof Number n ? n.doubleValue() : null);
+      } catch (RequestException e) {
+        LOG.debug("heartbeat from an unregistered trainer {}", a);
+      }
+    });
+    return loadDatasets(cfg)
+        .compose(v -> service.start())
+        .compose(height -> {
+          LOG.info("round service replayed the chain to height {}", height);
+          timer = vertx.setPeriodic(cfg.heartbeatCheckInterval().toMillis(), id -> service.checkHeartbeats());
+          return RoundApi.router(vertx, service, cfg.maxBodyBytes(), prometheus);
+        })
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(cfg.http().host()).setPort(cfg.http().port()))
+            .requestHandler(router)
+            .listen())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("round service API listening on http://{}:{} (OpenAPI at /openapi.yaml)", cfg.http().host(),
+              s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void publish(RoundView r) {
+    RoundState before = lastStates.put(r.roundId(), r.state());
+    if (before == r.state()) {
+      return;
+    }
+    vertx.eventBus().publish(RoundBus.ROUND_CHANGED, RoundBus.roundChanged(r));
+    if (r.state() == RoundState.TRAINING) {
+      vertx.eventBus().publish(RoundBus.ROUND_STARTED, RoundBus.roundStarted(r));
+    } else if (r.state().terminal()) {
+      vertx.eventBus().publish(RoundBus.ROUND_FINALIZED, RoundBus.roundFinalized(r));
+    }
+  }
+
+  private Future<Void> loadDatasets(RoundServiceConfig cfg) {
+    if (cfg.datasets().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Map<String, List<String>> loaded = new HashMap<>();
+      for (Map.Entry<String, Path> e : cfg.datasets().entrySet()) {
+        loaded.put(e.getKey(), readLines(e.getValue()));
+      }
+      return loaded;
+    }).map(loaded -> {
+      loaded.forEach((name, docs) -> LOG.info("registered dataset {} ({} documents) as {}", name, docs.size(),
+          service.registerDataset(name, docs).hash().hex()));
+      return null;
+    });
+  }
+
+  /** One document per non-blank line; gzip when the name ends in {@code .gz}. */
+  static List<String> readLines(Path file) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (InputStream raw = Files.newInputStream(file);
+        InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (!line.isBlank()) {
+          out.add(line.replace("\r", ""));
+        }
+      }
+    }
+    return out;
+  }
+}

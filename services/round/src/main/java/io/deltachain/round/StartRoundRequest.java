@@ -1,0 +1,29 @@
+package io.deltachain.round;
+
+/**
+ * A client's request to start a round (the body of {@code POST /learning/round/start}).
+ *
+ * @param modelId a bundled model profile name
+ * @param mode hybrid, dense, lora or qlora
+ * @param dataset a registered dataset's hash or name
+ * @param lr learning rate
+ * @param batchSize sequences per micro-batch
+ * @param epochs passes over each shard
+ * @param loraRank LoRA rank for adapter stages
+ * @param sequenceLength tokens per sequence, or null for min(2048, the model's context)
+ * @param aggregation krum, multi_krum, trimmed_mean, coordinate_median or weighted_mean; null for trimmed_mean
+ * @param trainingBlocks training window in blocks, or null for the configured default
+ * @param validationBlocks verdict window in blocks, or null for the configured default
+ */
+public record StartRoundRequest(
+    String modelId,
+    String mode,
+    String dataset,
+    double lr,
+    int batchSize,
+    int epochs,
+    int loraRank,
+    Integer sequenceLength,
+    String aggregation,
+    Integer trainingBlocks,
+    Integer validationBlocks) {}

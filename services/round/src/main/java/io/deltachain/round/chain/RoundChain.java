@@ -1,0 +1,44 @@
+package io.deltachain.round.chain;
+
+import io.deltachain.core.tx.proto.FinalizeRound;
+import io.deltachain.core.tx.proto.StartRound;
+import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.round.lifecycle.ChainEvents;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the round service needs from the chain. Submissions complete once the transaction is
+ * committed (or fail with {@link ChainRejectedException} naming the ledger's reason); events are
+ * delivered on the listener's side in block order.
+ */
+public interface RoundChain {
+  /** Submits a StartRound signed by the coordinator's key. */
+  Future<TxReceipt> submitStartRound(StartRound start);
+
+  /**
+   * Submits a delta on behalf of an external trainer (the HTTP {@code submit_delta} endpoint).
+   *
+   * @param trainerAddress the trainer's address, hex; the coordinator relays, the trainer is credited
+   */
+  Future<TxReceipt> submitDelta(String trainerAddress, SubmitDelta delta);
+
+  /** Submits a FinalizeRound (a reason starting with "cancelled" cancels the round). */
+  Future<TxReceipt> submitFinalize(FinalizeRound finalize);
+
+  /** The latest committed height. */
+  Future<Long> latestHeight();
+
+  /** A layer's checkpoints, oldest first. */
+  Future<List<LineageEntry>> lineage(String layer);
+
+  /** The current head checkpoint of every layer that has one, hex, by layer. */
+  Future<Map<String, String>> heads();
+
+  /**
+   * Delivers every committed event from height 1 to the listener, then keeps delivering new ones
+   * as they commit. The future completes with the height the replay reached.
+   */
+  Future<Long> replayAndSubscribe(ChainEvents listener);
+}

@@ -1,0 +1,2 @@
+/** Benchmark harness for robust aggregation, run by bench/validator/run.sh beside numpy. */
+package io.deltachain.validator.bench;

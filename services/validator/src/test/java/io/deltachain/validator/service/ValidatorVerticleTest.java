@@ -1,0 +1,118 @@
+package io.deltachain.validator.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.core.tx.proto.Verdict;
+import io.deltachain.core.tx.proto.VerdictBatch;
+import io.deltachain.validator.delta.LayerDelta;
+import io.deltachain.validator.testmodel.TinyMlp;
+import io.deltachain.validator.testmodel.TinyRound;
+import io.deltachain.validator.verdict.DeltaUnderReview;
+import io.deltachain.validator.verdict.ReasonCode;
+import io.deltachain.validator.verdict.VerdictEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class ValidatorVerticleTest {
+  @TempDir Path dir;
+
+  /** An in-memory chain feed the test drives. */
+  static final class FakeFeed implements ChainFeed {
+    Handler<CommittedDelta> deltas;
+    Handler<Long> blocks;
+
+    @Override
+    public void onCommittedDelta(Handler<CommittedDelta> handler) {
+      deltas = handler;
+    }
+
+    @Override
+    public void onBlockCommitted(Handler<Long> handler) {
+      blocks = handler;
+    }
+  }
+
+  @Test
+  @DisplayName("committed deltas are fetched, judged in chain order, and submitted as one VerdictBatch per block")
+  void judgesAndBatchesPerBlock(Vertx vertx, VertxTestContext test) throws Exception {
+    TinyRound round = new TinyRound(dir).assignFull("a", 0).assignFull("b", 1).assignFull("c", 2);
+    DeltaUnderReview honest = round.submitDense("a", 0, round.trainHonest(0, 1), round.baseHashes.get(TinyMlp.LAYER1));
+    LayerDelta nan = round.trainHonest(1, 2);
+    nan.tensor(TinyMlp.W1).values()[3] = Float.NaN;
+    DeltaUnderReview poisoned = round.submitDense("b", 1, nan, round.baseHashes.get(TinyMlp.LAYER1));
+    // the files TinyRound wrote, in submission order
+    Path honestFile = dir.resolve("delta-1.safetensors");
+    Path nanFile = dir.resolve("delta-2.safetensors");
+    Path garbage = Files.write(dir.resolve("garbage.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+
+    Map<ByteString, Path> files = new HashMap<>();
+    CommittedDelta c1 = committed(honest, honestFile, "a", 10);
+    CommittedDelta c2 = committed(poisoned, nanFile, "b", 10);
+    CommittedDelta c3 = new CommittedDelta(11, ContentHash.sha256(new byte[] {3}).bytes(), TinyRound.address("c"),
+        SubmitDelta.newBuilder().setRoundId("round-1").setLayer(TinyMlp.LAYER1)
+            .setContentHash(ByteString.copyFrom(ContentHash.sha256(garbage).bytes())).setCid("garbage").build(), new byte[] {11});
+    files.put(c1.tx().getContentHash(), honestFile);
+    files.put(c2.tx().getContentHash(), nanFile);
+    files.put(c3.tx().getContentHash(), garbage);
+
+    FakeFeed feed = new FakeFeed();
+    List<VerdictBatch> submitted = new CopyOnWriteArrayList<>();
+    ValidatorVerticle verticle = new ValidatorVerticle(feed,
+        tx -> Future.succeededFuture(files.get(tx.getContentHash())),
+        (d, seed) -> round.context(d.tx().getLayer(), seed),
+        batch -> {
+          submitted.add(batch);
+          if (submitted.size() == 2) {
+            test.verify(() -> {
+              List<Verdict> first = submitted.get(0).getVerdictsList();
+              assertThat(first).hasSize(2);
+              assertThat(first.get(0).getDeltaId().toByteArray()).isEqualTo(c1.deltaId());
+              assertThat(first.get(0).getApprove()).isTrue();
+              assertThat(first.get(0).getScoreMicro()).isPositive();
+              assertThat(first.get(1).getApprove()).isFalse();
+              assertThat(first.get(1).getReasonCodesList()).containsExactly(ReasonCode.NON_FINITE.name());
+              List<Verdict> second = submitted.get(1).getVerdictsList();
+              assertThat(second).hasSize(1);
+              assertThat(second.get(0).getReasonCodesList()).containsExactly(ReasonCode.MALFORMED_FILE.name());
+            });
+            test.completeNow();
+          }
+          return Future.succeededFuture();
+        },
+        new VerdictEngine());
+    vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> vertx.runOnContext(v -> {
+      feed.deltas.handle(c1);
+      feed.deltas.handle(c2);
+      feed.blocks.handle(10L);
+      feed.blocks.handle(10L); // nothing pending: no empty batch
+      feed.deltas.handle(c3);
+      feed.blocks.handle(11L);
+    })));
+  }
+
+  private static CommittedDelta committed(DeltaUnderReview d, Path file, String trainer, long height) throws Exception {
+    SubmitDelta tx = SubmitDelta.newBuilder().setRoundId(d.roundId()).setLayer(d.layer())
+        .setBaseHash(ByteString.copyFrom(HexFormat.of().parseHex(d.baseHash())))
+        .setContentHash(ByteString.copyFrom(ContentHash.sha256(file).bytes())).setSizeBytes(Files.size(file))
+        .setMode(d.mode()).setShardIndex(d.shardIndex()).setTokens(d.tokens()).build();
+    return new CommittedDelta(height, HexFormat.of().parseHex(d.deltaId()), TinyRound.address(trainer), tx, new byte[] {(byte) height});
+  }
+}
