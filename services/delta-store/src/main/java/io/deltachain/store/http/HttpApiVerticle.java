@@ -56,11 +56,21 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private final ContentStore store;
   private final HttpApiConfig config;
+  private final String storedAddress;
   private HttpServer server;
 
+  /** An API that announces nothing on the event bus. */
   public HttpApiVerticle(ContentStore store, HttpApiConfig config) {
+    this(store, config, null);
+  }
+
+  /**
+   * @param storedAddress where {@code DeltaStored} is published after each upload, or null
+   */
+  public HttpApiVerticle(ContentStore store, HttpApiConfig config, String storedAddress) {
     this.store = store;
     this.config = config;
+    this.storedAddress = storedAddress;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -142,6 +152,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rc.response().writeContinue();
     }
     store.put(req, options)
+        .onSuccess(r -> StoredEvents.publish(vertx, storedAddress, r))
         .onSuccess(r -> rc.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(uploadJson(r).encode()))
