@@ -1,5 +1,6 @@
 package io.deltachain.store.http;
 
+import io.deltachain.core.content.Cid;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.store.ContentStat;
 import io.deltachain.store.ContentStore;
@@ -263,6 +264,14 @@ public final class HttpApiVerticle extends VerticleBase {
     RangeRequest range = rangeHeader == null ? null : RangeRequest.http(rangeHeader);
     HttpServerResponse resp = rc.response();
     String cid = rc.request().getParam("cid");
+    if (cid != null && !cid.isBlank()) {
+      try {
+        Cid.parse(cid);
+      } catch (IllegalArgumentException e) {
+        sendError(resp, new StoreException(StoreError.BAD_REQUEST, "cid '" + cid + "' is not a CID: " + e.getMessage()));
+        return;
+      }
+    }
     Future<Void> known = cid == null || cid.isBlank() ? Future.succeededFuture()
         : store.exists(hash).compose(here -> here ? Future.succeededFuture() : store.link(hash, cid).mapEmpty());
     known.compose(v -> store.get(hash, range)).onSuccess(cs -> send(rc, cs, rangeHeader != null)).onFailure(t -> {
