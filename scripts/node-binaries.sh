@@ -19,11 +19,13 @@ PRINT=0
 
 log() { echo "[node-binaries] $*" >&2; }
 
-if ! command -v go >/dev/null 2>&1; then
-  log "ERROR: Go is not installed, so CometBFT ${COMETBFT_VERSION} and kubo ${KUBO_VERSION} cannot be built."
-  log "Install Go >= 1.26 (https://go.dev/dl/) or run the network in containers with compose.yaml instead."
-  exit 2
-fi
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    log "ERROR: Go is not installed, so CometBFT ${COMETBFT_VERSION} and kubo ${KUBO_VERSION} cannot be built."
+    log "Install Go >= 1.26 (https://go.dev/dl/) or run the network in containers with compose.yaml instead."
+    exit 2
+  fi
+}
 
 # install NAME VERSION MODULE PACKAGE BINARY
 #
@@ -38,6 +40,7 @@ install_one() {
     log "$name $version already in $dir"
     return
   fi
+  require_go
   log "building $name $version: go install $module/$package@$version (first time takes a few minutes)"
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
   local src
