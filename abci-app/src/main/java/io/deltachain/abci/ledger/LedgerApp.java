@@ -148,6 +148,13 @@ public final class LedgerApp implements AbciApplication {
     stateless.clear();
     stagedHeight = request.getInitialHeight() - 1;
     stagedAppHash = committed.rootWith(staged.writes());
+    // Until block 1 commits, CheckTx must already see the genesis (coordinators, validators).
+    resetCheckState();
+    staged.writes().forEach((k, v) -> {
+      if (v != null) {
+        checkState.put(k, v);
+      }
+    });
     LOG.info("InitChain: chain {}, {} validators, {} coordinators, app hash {}", chainId,
         request.getValidatorsCount(), genesis.coordinators().size(), Keys.hex(stagedAppHash));
     // Validators left empty: CometBFT keeps the genesis set, which the ledger mirrors.
