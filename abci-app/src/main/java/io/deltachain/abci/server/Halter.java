@@ -21,13 +21,26 @@ public interface Halter {
    */
   void halt(String reason, Throwable cause);
 
+  /** True once {@link #systemExit()} started exiting (shutdown hooks skip graceful work). */
+  static boolean halting() {
+    return Flag.HALTING.get();
+  }
+
   /** Logs the reason and exits the JVM with {@link #EXIT_STATUS}. */
   static Halter systemExit() {
     return (reason, cause) -> {
+      Flag.HALTING.set(true);
       Logger log = LoggerFactory.getLogger(Halter.class);
       log.error("HALTING the ABCI application: {}", reason, cause);
       System.err.println("HALTING the ABCI application: " + reason);
       System.exit(EXIT_STATUS);
     };
+  }
+
+  /** Process-wide halting flag. */
+  final class Flag {
+    static final java.util.concurrent.atomic.AtomicBoolean HALTING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private Flag() {}
   }
 }
