@@ -131,6 +131,19 @@ public final class LocalNet implements AutoCloseable {
 
     private int appStarts;
 
+    /**
+     * The last {@code abci-app ready on ... height=H app_hash=X} line of a separate app JVM:
+     * what the app loaded from its store, before CometBFT connects.
+     */
+    public synchronized String appReadyLine() throws IOException {
+      Path log = home.resolve("abci-app.log");
+      if (!Files.exists(log)) {
+        return null;
+      }
+      return Files.readString(log, StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("abci-app ready on "))
+          .reduce((a, b) -> b).orElse(null);
+    }
+
     /** Kills the abci-app: SIGKILL for a separate JVM; closes the server and store in process. */
     public synchronized void killApp() {
       if (appProcess != null) {
