@@ -38,6 +38,13 @@ public final class ChainClient implements AutoCloseable {
   private final WebClient web;
   private final long timeoutMs;
   private final AtomicLong ids = new AtomicLong();
+  private volatile int maxBatch = DEFAULT_MAX_BATCH;
+
+  /**
+   * Requests per JSON-RPC batch: deltachain nodes set {@code rpc.max_request_batch_size = 200};
+   * against a node with CometBFT's default of 10, call {@link #maxBatch(int)} with 10.
+   */
+  public static final int DEFAULT_MAX_BATCH = 200;
 
   /** Result of CheckTx as returned by {@code broadcast_tx_sync}. */
   public record BroadcastResult(int code, String log, String codespace, String hash) {
@@ -177,19 +184,71 @@ public final class ChainClient implements AutoCloseable {
   }
 
   /**
-   * Many {@code broadcast_tx_sync} calls in one HTTP request (a JSON-RPC batch). CometBFT runs
-   * them in order, so one signer's nonces reach CheckTx in sequence. The batch must stay under
-   * the node's {@code rpc.max_body_bytes}.
+   * {@code broadcast_tx_async} for many transactions, in JSON-RPC batches sent one after
+   * another: the node queues each for CheckTx in order and answers without waiting for it, so
+   * a single signer can stream thousands of transactions per second in nonce order (a
+   * {@code broadcast_tx_sync} stream waits for each CheckTx, which CometBFT flushes to the app
+   * only every 20 ms). Returns the transaction hashes; watch for inclusion with
+   * {@link #subscribe} or {@link #tx}. A transaction CheckTx refuses is simply never committed.
+   */
+  public Future<List<String>> broadcastTxAsyncBatch(List<byte[]> txs) {
+    List<String> hashes = new ArrayList<>(txs.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < txs.size(); from += maxBatch) {
+      List<byte[]> chunk = txs.subList(from, Math.min(txs.size(), from + maxBatch));
+      chain = chain.compose(v -> sendBatch("broadcast_tx_async", chunk).map(results -> {
+        results.forEach(r -> hashes.add(r.getString("hash", "")));
+        return null;
+      }));
+    }
+    return chain.map(v -> hashes);
+  }
+
+  /** Sets the largest JSON-RPC batch this client sends (the node's {@code rpc.max_request_batch_size}). */
+  public ChainClient maxBatch(int requests) {
+    if (requests < 1) {
+      throw new IllegalArgumentException("a batch holds at least one request");
+    }
+    this.maxBatch = requests;
+    return this;
+  }
+
+  /**
+   * Many {@code broadcast_tx_sync} calls in JSON-RPC batches of at most {@link #maxBatch(int)}
+   * requests, sent one after another. CometBFT runs a batch's requests in order, so one
+   * signer's nonces reach CheckTx in sequence. Each batch must stay under the node's
+   * {@code rpc.max_body_bytes}.
    */
   public Future<List<BroadcastResult>> broadcastTxSyncBatch(List<byte[]> txs) {
+    if (txs.size() <= maxBatch) {
+      return broadcastOneBatch(txs);
+    }
+    List<BroadcastResult> all = new ArrayList<>(txs.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < txs.size(); from += maxBatch) {
+      List<byte[]> chunk = txs.subList(from, Math.min(txs.size(), from + maxBatch));
+      chain = chain.compose(v -> broadcastOneBatch(chunk).map(r -> {
+        all.addAll(r);
+        return null;
+      }));
+    }
+    return chain.map(v -> all);
+  }
+
+  private Future<List<BroadcastResult>> broadcastOneBatch(List<byte[]> txs) {
+    return sendBatch("broadcast_tx_sync", txs).map(rs -> rs.stream().map(ChainClient::broadcastResult).toList());
+  }
+
+  /** One JSON-RPC batch of {@code method} calls, one per transaction; results in request order. */
+  private Future<List<JsonObject>> sendBatch(String rpcMethod, List<byte[]> txs) {
     if (txs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     JsonArray batch = new JsonArray();
     for (byte[] tx : txs) {
-      batch.add(request("broadcast_tx_sync", txParams(tx)));
+      batch.add(request(rpcMethod, txParams(tx)));
     }
-    String method = "broadcast_tx_sync (batch of " + txs.size() + ")";
+    String method = rpcMethod + " (batch of " + txs.size() + ")";
     return web.post(port, host, "/").timeout(timeoutMs).putHeader("Content-Type", "application/json")
         .sendBuffer(batch.toBuffer())
         .recover(t -> Future.failedFuture(transport(method, t)))
@@ -201,20 +260,21 @@ public final class ChainClient implements AutoCloseable {
           }
           // Answers may come in any order: match them to requests by id.
           long firstId = batch.getJsonObject(0).getLong("id");
-          BroadcastResult[] out = new BroadcastResult[txs.size()];
+          JsonObject[] out = new JsonObject[txs.size()];
           for (int i = 0; i < arr.size(); i++) {
             JsonObject o = arr.getJsonObject(i);
             int index = (int) (Long.parseLong(String.valueOf(o.getValue("id"))) - firstId);
-            out[index] = broadcastResult(result(method, o));
+            if (index < 0 || index >= out.length) {
+              throw new ChainClientException(ChainClientException.Kind.HTTP, method, 0, "batch answer with unknown id " + o.getValue("id"), null);
+            }
+            out[index] = result(method, o);
           }
-          List<BroadcastResult> list = new ArrayList<>(out.length);
-          for (BroadcastResult r : out) {
+          for (JsonObject r : out) {
             if (r == null) {
               throw new ChainClientException(ChainClientException.Kind.HTTP, method, 0, "batch answer is missing entries", null);
             }
-            list.add(r);
           }
-          return list;
+          return List.of(out);
         });
   }
 

@@ -56,8 +56,8 @@ public final class LedgerApp implements AbciApplication {
   private final StateTree committed;
   private final StatelessValidator stateless;
   private final LedgerQueries queries;
-  private String chainId;
-  private LedgerParams params;
+  private volatile String chainId;
+  private volatile LedgerParams params;
   private Overlay checkState;
   private Ledger checkLedger;
   private Overlay staged;
@@ -163,10 +163,21 @@ public final class LedgerApp implements AbciApplication {
 
   // ---------------------------------------------------------------- mempool
 
+  /** The stateless checks (signature included), run in parallel by the server's precheck pool. */
+  @Override
+  public Object precheckTx(RequestCheckTx request) {
+    return stateless.check(request.getTx().toByteArray());
+  }
+
   @Override
   public ResponseCheckTx checkTx(RequestCheckTx request) {
-    byte[] raw = request.getTx().toByteArray();
-    StatelessValidator.Outcome outcome = stateless.check(raw);
+    return checkTx(request, null);
+  }
+
+  @Override
+  public ResponseCheckTx checkTx(RequestCheckTx request, Object precheck) {
+    StatelessValidator.Outcome outcome = precheck instanceof StatelessValidator.Outcome o
+        ? o : stateless.check(request.getTx().toByteArray());
     if (!outcome.ok()) {
       return checkTxResponse(outcome.result());
     }
@@ -218,6 +229,14 @@ public final class LedgerApp implements AbciApplication {
     return b.build();
   }
 
+  private static List<byte[]> rawTxs(List<ByteString> txs) {
+    List<byte[]> raws = new ArrayList<>(txs.size());
+    for (ByteString tx : txs) {
+      raws.add(tx.toByteArray());
+    }
+    return raws;
+  }
+
   /** Proto-encoded size of one repeated-bytes element. */
   static long encodedSize(int len) {
     int varint = 1;
@@ -230,8 +249,7 @@ public final class LedgerApp implements AbciApplication {
   /** Rejects a block carrying any transaction that fails the stateless checks; otherwise accepts. */
   @Override
   public ResponseProcessProposal processProposal(RequestProcessProposal request) {
-    for (ByteString tx : request.getTxsList()) {
-      StatelessValidator.Outcome o = stateless.check(tx.toByteArray());
+    for (StatelessValidator.Outcome o : stateless.checkAll(rawTxs(request.getTxsList()))) {
       if (!o.ok()) {
         LOG.warn("rejecting proposal at height {} from {}: {}", request.getHeight(),
             Keys.addr(request.getProposerAddress().toByteArray()), o.result());
@@ -264,8 +282,10 @@ public final class LedgerApp implements AbciApplication {
     TxHandlers.expireDeltas(ledger, block, blockEvents);
     ResponseFinalizeBlock.Builder out = ResponseFinalizeBlock.newBuilder();
     int failed = 0;
-    for (ByteString raw : request.getTxsList()) {
-      ExecTxResult r = execute(ledger, raw.toByteArray(), block);
+    // Signatures of transactions this node has not seen in CheckTx (replay, catch-up) verify in parallel.
+    List<StatelessValidator.Outcome> outcomes = stateless.checkAll(rawTxs(request.getTxsList()));
+    for (StatelessValidator.Outcome outcome : outcomes) {
+      ExecTxResult r = execute(ledger, outcome, block);
       if (r.getCode() != 0) {
         failed++;
       }
@@ -286,8 +306,7 @@ public final class LedgerApp implements AbciApplication {
   }
 
   /** One transaction: stateless checks, nonce, body rules, then the state transition. */
-  private ExecTxResult execute(Ledger ledger, byte[] raw, BlockInfo block) {
-    StatelessValidator.Outcome outcome = stateless.check(raw);
+  private ExecTxResult execute(Ledger ledger, StatelessValidator.Outcome outcome, BlockInfo block) {
     if (!outcome.ok()) {
       return failed(outcome.result());
     }

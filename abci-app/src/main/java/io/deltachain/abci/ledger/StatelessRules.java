@@ -80,7 +80,7 @@ final class StatelessRules {
         return ValidationResult.fail(TxCode.BAD_SIGNATURE,
             "signature must be 64 bytes, got " + tx.envelope.getSignature().size());
       }
-      return TxEnvelopes.signatureValid(tx.envelope)
+      return SignatureVerifier.valid(tx.envelope)
           ? ValidationResult.OK
           : ValidationResult.fail(TxCode.BAD_SIGNATURE,
               "signature does not verify for signer " + Keys.addr(tx.signer));

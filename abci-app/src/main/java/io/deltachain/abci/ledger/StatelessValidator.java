@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 public final class StatelessValidator {
   private final List<TxRule> rules;
   private final Map<ByteBuffer, Outcome> cache;
+  /** Bumped by {@link #clear()}: outcomes computed under an older generation are not cached. */
+  private long generation;
 
   /** The outcome: a parsed transaction, or the first failing rule's result. */
   public record Outcome(ValidationResult result, ParsedTx tx) {
@@ -41,13 +43,17 @@ public final class StatelessValidator {
     };
   }
 
-  /** Checks raw transaction bytes. */
+  /** Checks raw transaction bytes; thread-safe (CheckTx prechecks run on a pool). */
   public Outcome check(byte[] raw) {
     byte[] hash = ContentHash.sha256(raw).bytes();
     ByteBuffer key = ByteBuffer.wrap(hash);
-    Outcome cached = cache.get(key);
-    if (cached != null) {
-      return cached;
+    long gen;
+    synchronized (this) {
+      Outcome cached = cache.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      gen = generation;
     }
     TxRule.Candidate c = new TxRule.Candidate(raw, hash);
     Outcome outcome = null;
@@ -63,13 +69,23 @@ public final class StatelessValidator {
     }
     // Size failures are cheap to recompute and would fill the cache with junk keys.
     if (outcome.result().code() != TxCode.TOO_LARGE) {
-      cache.put(key, outcome);
+      synchronized (this) {
+        if (gen == generation) {
+          cache.put(key, outcome);
+        }
+      }
     }
     return outcome;
   }
 
+  /** Checks many transactions on the common pool (block replay, proposals from peers); results in order. */
+  public List<Outcome> checkAll(List<byte[]> raws) {
+    return raws.size() < 4 ? raws.stream().map(this::check).toList() : raws.parallelStream().map(this::check).toList();
+  }
+
   /** Forgets cached outcomes (after the chain id becomes known at InitChain). */
-  public void clear() {
+  public synchronized void clear() {
     cache.clear();
+    generation++;
   }
 }

@@ -38,58 +38,63 @@ public final class CometNodeSetup {
    * @param privateNetwork true on loopback or a LAN: {@code addr_book_strict = false}, {@code allow_duplicate_ip = true}
    * @param logLevel e.g. {@code info} or {@code main:info,state:info,*:error}
    * @param rpcMaxBodyBytes raise for large inline deltas (with mempool and block limits)
+   * @param rpcMaxBatch {@code rpc.max_request_batch_size} (CometBFT's default is 10; 0 = unlimited)
    */
   public record NodeSettings(String moniker, String proxyApp, String rpcLaddr, String p2pLaddr, String persistentPeers,
       String timeoutCommit, String timeoutPropose, Boolean createEmptyBlocks, Boolean privateNetwork, String logLevel,
-      Long rpcMaxBodyBytes) {
+      Long rpcMaxBodyBytes, Integer rpcMaxBatch) {
 
     /** Settings that change nothing; use the {@code with} methods. */
     public static NodeSettings none() {
-      return new NodeSettings(null, null, null, null, null, null, null, null, null, null, null);
+      return new NodeSettings(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public NodeSettings withRpcMaxBatch(int v) {
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, v);
     }
 
     public NodeSettings withMoniker(String v) {
-      return new NodeSettings(v, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(v, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withProxyApp(String v) {
-      return new NodeSettings(moniker, v, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, v, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withRpcLaddr(String v) {
-      return new NodeSettings(moniker, proxyApp, v, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, v, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withP2pLaddr(String v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, v, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, v, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withPersistentPeers(String v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, v, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, v, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withTimeoutCommit(String v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, v, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, v, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withTimeoutPropose(String v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, v, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, v, createEmptyBlocks, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withCreateEmptyBlocks(boolean v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, v, privateNetwork, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, v, privateNetwork, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withPrivateNetwork(boolean v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, v, logLevel, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, v, logLevel, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withLogLevel(String v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, v, rpcMaxBodyBytes);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, v, rpcMaxBodyBytes, rpcMaxBatch);
     }
 
     public NodeSettings withRpcMaxBodyBytes(long v) {
-      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, v);
+      return new NodeSettings(moniker, proxyApp, rpcLaddr, p2pLaddr, persistentPeers, timeoutCommit, timeoutPropose, createEmptyBlocks, privateNetwork, logLevel, v, rpcMaxBatch);
     }
   }
 
@@ -190,6 +195,9 @@ public final class CometNodeSetup {
     if (s.rpcMaxBodyBytes() != null) {
       t.set("rpc", "max_body_bytes", Long.toString(s.rpcMaxBodyBytes()));
     }
+    if (s.rpcMaxBatch() != null) {
+      t.set("rpc", "max_request_batch_size", Integer.toString(s.rpcMaxBatch()));
+    }
     if (s.p2pLaddr() != null) {
       t.set("p2p", "laddr", TomlEditor.quote(s.p2pLaddr()));
     }
@@ -254,7 +262,7 @@ public final class CometNodeSetup {
    * CometNodeSetup configure --home DIR [--moniker M] [--proxy-app tcp://127.0.0.1:26658]
    *     [--rpc-laddr tcp://127.0.0.1:26657] [--p2p-laddr tcp://0.0.0.0:26656] [--persistent-peers id@host:port,...]
    *     [--timeout-commit 500ms] [--timeout-propose 1s] [--create-empty-blocks true|false] [--private-network]
-   *     [--log-level info]
+   *     [--log-level info] [--rpc-max-batch 500]
    * CometNodeSetup genesis --home DIR --chain-id ID [--coordinator ADDRESS]... [--validator-allow ADDRESS=POWER]...
    * CometNodeSetup validator-address --home DIR
    * </pre>
@@ -290,6 +298,7 @@ public final class CometNodeSetup {
         case "--timeout-propose" -> s = s.withTimeoutPropose(v);
         case "--create-empty-blocks" -> s = s.withCreateEmptyBlocks(Boolean.parseBoolean(v));
         case "--log-level" -> s = s.withLogLevel(v);
+        case "--rpc-max-batch" -> s = s.withRpcMaxBatch(Integer.parseInt(v));
         case "--chain-id" -> chainId = v;
         case "--coordinator" -> coordinators.add(v.toUpperCase());
         case "--validator-allow" -> {

@@ -1,6 +1,7 @@
 package io.deltachain.abci.node;
 
 import io.deltachain.abci.AbciMain;
+import io.deltachain.abci.client.ChainClient;
 import io.deltachain.abci.ledger.LedgerApp;
 import io.deltachain.abci.server.AbciServerVerticle;
 import io.deltachain.abci.server.Halter;
@@ -272,7 +273,8 @@ public final class LocalNet implements AutoCloseable {
           .withTimeoutCommit(o.timeoutCommit())
           .withTimeoutPropose(o.timeoutPropose())
           .withCreateEmptyBlocks(o.createEmptyBlocks())
-          .withLogLevel(o.logLevel()));
+          .withLogLevel(o.logLevel())
+          .withRpcMaxBatch(ChainClient.DEFAULT_MAX_BATCH));
     }
     Runtime.getRuntime().addShutdownHook(net.shutdownHook);
     return net;

@@ -52,6 +52,21 @@ public interface AbciApplication {
   /** Mempool admission (NEW) and re-admission after a commit (RECHECK). */
   ResponseCheckTx checkTx(RequestCheckTx request);
 
+  /**
+   * Optional CheckTx work that depends only on the request bytes (parsing, signature
+   * verification): the server runs it on a pool of threads, in parallel with other requests,
+   * and hands the result to {@link #checkTx(RequestCheckTx, Object)} on the application thread,
+   * still in request order. Must be thread-safe and must not read mutable application state.
+   */
+  default Object precheckTx(RequestCheckTx request) {
+    return null;
+  }
+
+  /** CheckTx with the result of {@link #precheckTx} (null when it was not run or threw). */
+  default ResponseCheckTx checkTx(RequestCheckTx request, Object precheck) {
+    return checkTx(request);
+  }
+
   /** The proposer's chance to reorder or drop transactions; must fit {@code max_tx_bytes}. */
   ResponsePrepareProposal prepareProposal(RequestPrepareProposal request);
 

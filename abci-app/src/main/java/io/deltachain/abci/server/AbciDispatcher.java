@@ -7,6 +7,7 @@ import io.deltachain.abci.proto.ResponseEcho;
 import io.deltachain.abci.proto.ResponseException;
 import io.deltachain.abci.proto.ResponseFlush;
 import io.deltachain.abci.proto.ResponseQuery;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ public final class AbciDispatcher implements AutoCloseable {
   private final AbciApplication app;
   private final Halter halter;
   private final ExecutorService thread;
+  private final ExecutorService prechecks;
   private volatile boolean halted;
 
   /** Creates the dispatcher and its thread ({@code abci-app}). */
@@ -37,11 +39,47 @@ public final class AbciDispatcher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    this.prechecks = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "abci-precheck-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
-  /** Queues a request; {@code done} receives exactly one response, on the dispatcher thread. */
+  /**
+   * Queues a request; {@code done} receives exactly one response, on the dispatcher thread.
+   * A CheckTx's stateless part starts at once on the precheck pool; its stateful part runs on
+   * the application thread in arrival order like every other call.
+   */
   public void submit(Request request, Consumer<Response> done) {
+    if (request.getValueCase() == Request.ValueCase.CHECK_TX && !halted) {
+      CompletableFuture<Object> pre = CompletableFuture.supplyAsync(() -> app.precheckTx(request.getCheckTx()), prechecks);
+      thread.execute(() -> {
+        Object precheck;
+        try {
+          precheck = pre.join();
+        } catch (RuntimeException e) {
+          LOG.warn("CheckTx precheck threw; checking on the application thread instead", e);
+          precheck = null;
+        }
+        done.accept(handleCheckTx(request, precheck));
+      });
+      return;
+    }
     thread.execute(() -> done.accept(handle(request)));
+  }
+
+  private Response handleCheckTx(Request request, Object precheck) {
+    if (halted) {
+      return exception("the application halted after an unrecoverable error");
+    }
+    try {
+      return Response.newBuilder().setCheckTx(app.checkTx(request.getCheckTx(), precheck)).build();
+    } catch (RuntimeException | Error e) {
+      return failed(Request.ValueCase.CHECK_TX, e);
+    }
   }
 
   /** True once an unrecoverable error was reported to the halter. */
@@ -121,6 +159,7 @@ public final class AbciDispatcher implements AutoCloseable {
   /** Lets queued calls finish (up to 10 s) and stops the thread. */
   @Override
   public void close() {
+    prechecks.shutdown();
     thread.shutdown();
     try {
       if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
