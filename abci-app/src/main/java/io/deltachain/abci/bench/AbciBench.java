@@ -365,14 +365,15 @@ public final class AbciBench {
   }
 
   /** Result of one stream of transactions. */
-  private record Stream(int count, long firstSubmit, long lastCommit, List<Long> latenciesNanos, long lastHeight, long blocks) {
+  private record Stream(int count, long firstSubmit, long lastCommit, List<Long> latenciesNanos, long lastHeight, long blocks,
+      long sendNanos) {
     String[] row(String scenario, String phase) {
       List<Long> l = new ArrayList<>(latenciesNanos);
       Collections.sort(l);
       double seconds = (lastCommit - firstSubmit) / 1e9;
       return new String[] {scenario, phase, Integer.toString(count), String.format(Locale.ROOT, "%.2f", seconds),
           String.format(Locale.ROOT, "%.0f", count / seconds), ms(percentile(l, 50)), ms(percentile(l, 99)),
-          blocks + " blocks"};
+          blocks + " blocks; all sent in " + ms(sendNanos) + " ms"};
     }
   }
 
@@ -394,6 +395,7 @@ public final class AbciBench {
         hashes.add(h);
       }
     }
+    long sent = System.nanoTime() - first;
     until("all " + txs.size() + " txs committed (" + txs.size() + " sent)",
         () -> hashes.stream().allMatch(net.committedAt::containsKey));
     List<Long> lat = new ArrayList<>();
@@ -407,7 +409,7 @@ public final class AbciBench {
       lastHeight = Math.max(lastHeight, net.heightOf.get(h));
       minHeight = Math.min(minHeight, net.heightOf.get(h));
     }
-    return new Stream(txs.size(), first, lastCommit, lat, lastHeight, lastHeight - minHeight + 1);
+    return new Stream(txs.size(), first, lastCommit, lat, lastHeight, lastHeight - minHeight + 1, sent);
   }
 
   private void awaitAllHeights(Net net, long h) {
