@@ -7,7 +7,9 @@ import io.deltachain.trainer.data.Corpus;
 import io.deltachain.trainer.data.PackedBatches;
 import io.deltachain.trainer.data.ShardPlan;
 import io.deltachain.trainer.model.CausalLm;
-import io.deltachain.trainer.model.ModelSpec;
+import io.deltachain.core.profile.ModelFamily;
+import io.deltachain.core.profile.ModelProfile;
+import io.deltachain.core.profile.ModelProfiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -20,9 +22,17 @@ public final class TestModels {
     private TestModels() {
     }
 
-    /** A tiny byte-level spec (GQA 4/2 heads, 2 layers). */
-    public static ModelSpec tiny() {
-        return ModelSpec.simple("test-tiny", 258, 64, 176, 2, 4, 2, 256);
+    /** A very small byte-level Llama profile (GQA 4/2 heads, 2 layers, tied head) for fast tests. */
+    public static ModelProfile tiny() {
+        return ModelProfile.builder().setName("test-micro").setFamily(ModelFamily.LLAMA).setVocabSize(256)
+                .setHiddenSize(64).setNumLayers(2).setNumHeads(4).optNumKvHeads(2).setIntermediateSize(176)
+                .setMaxPositionEmbeddings(256).optRmsNormEps(1e-5).optTieWordEmbeddings(true)
+                .optTorchDtype("float32").build();
+    }
+
+    /** @return the bundled tiny-1m profile */
+    public static ModelProfile tiny1m() {
+        return ModelProfiles.bundled("tiny-1m");
     }
 
     /** @return a fresh tiny model */
@@ -50,14 +60,14 @@ public final class TestModels {
     /** @return training batches of one shard */
     public static PackedBatches shard(int shard, int batch, int length) {
         ShardPlan plan = plan();
-        return new PackedBatches(plan.shard(europarl(), shard), new ByteTokenizer(258), batch, length,
+        return new PackedBatches(plan.shard(europarl(), shard), new ByteTokenizer(256), batch, length,
                 plan.seed("shard", shard), europarl().hash().hex() + "/" + shard);
     }
 
     /** @return held-out evaluation batches */
     public static List<Batch> heldOut(int count, int batch, int length) {
         ShardPlan plan = plan();
-        PackedBatches b = new PackedBatches(plan.heldOutDocuments(europarl()), new ByteTokenizer(258), batch, length,
+        PackedBatches b = new PackedBatches(plan.heldOutDocuments(europarl()), new ByteTokenizer(256), batch, length,
                 plan.seed("heldout"), "heldout");
         List<Batch> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -4,26 +4,23 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * UTF-8 bytes as tokens 0..255, with BOS = 256 and EOS = 257: no vocabulary file, any language,
- * what the tiny profiles use.
+ * UTF-8 bytes as tokens 0..255: no vocabulary file, any language, what the tiny profiles (vocab
+ * 256) use. The NUL byte, which never occurs in UTF-8 text, doubles as end-of-document.
  */
 public final class ByteTokenizer implements Tokenizer {
-    /** Beginning-of-sequence id. */
-    public static final int BOS = 256;
-    /** End-of-sequence id. */
-    public static final int EOS = 257;
+    /** End-of-document id (the NUL byte). */
+    public static final int EOS = 0;
 
     private final int vocabSize;
 
     /**
      * Creates a byte tokenizer for a model vocabulary.
      *
-     * @param vocabSize the model's vocabulary size, at least 258
+     * @param vocabSize the model's vocabulary size, at least 256
      */
     public ByteTokenizer(int vocabSize) {
-        if (vocabSize < 258) {
-            throw new IllegalArgumentException("a byte-level tokenizer needs vocab_size >= 258 (256 bytes + BOS + EOS),"
-                    + " got " + vocabSize);
+        if (vocabSize < 256) {
+            throw new IllegalArgumentException("a byte-level tokenizer needs vocab_size >= 256, got " + vocabSize);
         }
         this.vocabSize = vocabSize;
     }
@@ -42,7 +39,7 @@ public final class ByteTokenizer implements Tokenizer {
     public String decode(int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(ids.length);
         for (int id : ids) {
-            if (id >= 0 && id < 256) {
+            if (id > 0 && id < 256) {
                 out.write(id);
             }
         }

@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.ModelProfile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -27,7 +28,7 @@ public final class Attention extends AbstractBlock {
     private final RmsNorm qNorm;
     private final RmsNorm kNorm;
 
-    Attention(NDManager manager, ModelSpec spec, int layer, int seed) {
+    Attention(NDManager manager, ModelProfile spec, int layer, int seed) {
         this.layer = layer;
         this.numHeads = spec.numHeads();
         this.numKvHeads = spec.numKvHeads();
@@ -36,13 +37,13 @@ public final class Attention extends AbstractBlock {
         String prefix = "model.layers." + layer + ".self_attn.";
         int h = spec.hiddenSize();
         q = addChildBlock("q_proj", new Projection(manager, prefix + "q_proj", "q_proj", layer, h, numHeads * headDim,
-                spec.initStd(), seed + 1));
+                CausalLm.initStd(spec), seed + 1));
         k = addChildBlock("k_proj", new Projection(manager, prefix + "k_proj", "k_proj", layer, h,
-                numKvHeads * headDim, spec.initStd(), seed + 2));
+                numKvHeads * headDim, CausalLm.initStd(spec), seed + 2));
         v = addChildBlock("v_proj", new Projection(manager, prefix + "v_proj", "v_proj", layer, h,
-                numKvHeads * headDim, spec.initStd(), seed + 3));
+                numKvHeads * headDim, CausalLm.initStd(spec), seed + 3));
         o = addChildBlock("o_proj", new Projection(manager, prefix + "o_proj", "o_proj", layer, numHeads * headDim, h,
-                spec.initStd(), seed + 4));
+                CausalLm.initStd(spec), seed + 4));
         if (spec.qkNorm()) {
             qNorm = addChildBlock("q_norm", new RmsNorm(manager, headDim, spec.rmsNormEps()));
             kNorm = addChildBlock("k_norm", new RmsNorm(manager, headDim, spec.rmsNormEps()));

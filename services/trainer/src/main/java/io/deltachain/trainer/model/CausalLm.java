@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.ModelProfile;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A Llama / Qwen3 causal language model as a DJL block, sized entirely by its {@link ModelSpec}.
+ * A Llama / Qwen3 causal language model as a DJL block, sized entirely by its {@link ModelProfile}.
  * Every tensor is addressable by its Hugging Face name ({@link #parameters()}), LoRA adapters by
  * the PEFT module path plus {@code .lora_A.weight} / {@code .lora_B.weight}.
  *
@@ -38,7 +39,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     /** HF name of the untied output head. */
     public static final String LM_HEAD = "lm_head.weight";
 
-    private final ModelSpec spec;
+    private final ModelProfile spec;
     private final NDManager manager;
     private final ParameterStore parameterStore;
     private final Parameter embed;
@@ -57,7 +58,8 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
      * @param device where the weights live
      * @param seed initialisation seed; equal seeds give equal weights
      */
-    public CausalLm(ModelSpec spec, Device device, int seed) {
+    public CausalLm(ModelProfile spec, Device device, int seed) {
+        checkSupported(spec);
         this.spec = spec;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.parameterStore = new ParameterStore(manager, false);
@@ -65,7 +67,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         this.embed = addParameter(Parameter.builder()
                 .setName("embed_tokens")
                 .setType(Parameter.Type.WEIGHT)
-                .optArray(manager.randomNormal(0f, (float) spec.initStd(),
+                .optArray(manager.randomNormal(0f, (float) CausalLm.initStd(spec),
                         new Shape(spec.vocabSize(), spec.hiddenSize()), DataType.FLOAT32))
                 .build());
         for (int i = 0; i < spec.numLayers(); i++) {
@@ -75,12 +77,42 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         lmHead = spec.tieWordEmbeddings()
                 ? null
                 : addChildBlock("lm_head", new Projection(manager, "lm_head", "lm_head", -1, spec.hiddenSize(),
-                        spec.vocabSize(), spec.initStd(), seed + 7));
+                        spec.vocabSize(), CausalLm.initStd(spec), seed + 7));
         rotary = new RotaryEmbedding(manager, spec);
     }
 
-    /** @return the spec */
-    public ModelSpec spec() {
+    /**
+     * Standard deviation of fresh weights: the config's {@code initializer_range}, else 0.02.
+     *
+     * @param profile the profile
+     * @return the std
+     */
+    public static double initStd(ModelProfile profile) {
+        Object v = profile.extras() == null ? null : profile.extras().getValue("initializer_range");
+        return v instanceof Number n ? n.doubleValue() : 0.02;
+    }
+
+    /**
+     * Refuses profiles this model cannot represent, naming what is unsupported.
+     *
+     * @param profile the profile
+     */
+    public static void checkSupported(ModelProfile profile) {
+        if (profile.attentionBias() || profile.mlpBias()) {
+            throw new IllegalArgumentException("profile " + profile.name()
+                    + " uses attention or MLP biases, which the trainer's Llama/Qwen3 model does not have");
+        }
+        if (!ModelProfile.SILU.equals(profile.hiddenAct())) {
+            throw new IllegalArgumentException("profile " + profile.name() + " uses hidden_act " + profile.hiddenAct()
+                    + "; only silu is supported");
+        }
+        if (profile.headDim() % 2 != 0) {
+            throw new IllegalArgumentException("profile " + profile.name() + " has odd head_dim " + profile.headDim());
+        }
+    }
+
+    /** @return the profile */
+    public ModelProfile spec() {
         return spec;
     }
 

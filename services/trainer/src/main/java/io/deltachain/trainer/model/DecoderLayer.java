@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.ModelProfile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +18,7 @@ public final class DecoderLayer extends AbstractBlock {
     private final RmsNorm postAttentionNorm;
     private final Mlp mlp;
 
-    DecoderLayer(NDManager manager, ModelSpec spec, int index, int seed) {
+    DecoderLayer(NDManager manager, ModelProfile spec, int index, int seed) {
         this.index = index;
         inputNorm = addChildBlock("input_layernorm", new RmsNorm(manager, spec.hiddenSize(), spec.rmsNormEps()));
         attention = addChildBlock("self_attn", new Attention(manager, spec, index, seed));

@@ -38,9 +38,9 @@ public final class Generator {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token");
         }
-        if (prompt.length + maxNewTokens > model.spec().maxPositions()) {
+        if (prompt.length + maxNewTokens > model.spec().maxPositionEmbeddings()) {
             throw new IllegalArgumentException("prompt (" + prompt.length + ") plus " + maxNewTokens
-                    + " new tokens exceeds max_position_embeddings " + model.spec().maxPositions());
+                    + " new tokens exceeds max_position_embeddings " + model.spec().maxPositionEmbeddings());
         }
         SplittableRandom random = new SplittableRandom(seed);
         int[] out = new int[maxNewTokens];

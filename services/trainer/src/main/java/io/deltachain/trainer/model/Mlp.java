@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.ModelProfile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,16 +17,16 @@ public final class Mlp extends AbstractBlock {
     private final Projection up;
     private final Projection down;
 
-    Mlp(NDManager manager, ModelSpec spec, int layer, int seed) {
+    Mlp(NDManager manager, ModelProfile spec, int layer, int seed) {
         String prefix = "model.layers." + layer + ".mlp.";
         int h = spec.hiddenSize();
         int i = spec.intermediateSize();
         gate = addChildBlock("gate_proj", new Projection(manager, prefix + "gate_proj", "gate_proj", layer, h, i,
-                spec.initStd(), seed + 5));
+                CausalLm.initStd(spec), seed + 5));
         up = addChildBlock("up_proj", new Projection(manager, prefix + "up_proj", "up_proj", layer, h, i,
-                spec.initStd(), seed + 6));
+                CausalLm.initStd(spec), seed + 6));
         down = addChildBlock("down_proj", new Projection(manager, prefix + "down_proj", "down_proj", layer, i, h,
-                spec.initStd(), seed + 7));
+                CausalLm.initStd(spec), seed + 7));
     }
 
     Projection[] projections() {

@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.ModelProfile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embeddings in the Hugging Face layout ({@code rotate_half}, cos/sin built from
- * {@code concat(freqs, freqs)}), with optional llama3 frequency scaling. Tables are computed in
+ * {@code concat(freqs, freqs)}), with the profile's frequency scaling (llama3, linear). Tables are computed in
  * Java (double precision) and grown on demand, so a 128k-context spec costs nothing until used.
  */
 final class RotaryEmbedding implements AutoCloseable {
@@ -20,18 +21,11 @@ final class RotaryEmbedding implements AutoCloseable {
     private NDArray sinTable;
     private int tableLength;
 
-    RotaryEmbedding(NDManager manager, ModelSpec spec) {
+    RotaryEmbedding(NDManager manager, ModelProfile spec) {
         this.manager = manager;
         this.headDim = spec.headDim();
-        this.maxPositions = spec.maxPositions();
-        int half = headDim / 2;
-        invFreq = new double[half];
-        for (int i = 0; i < half; i++) {
-            invFreq[i] = 1.0 / Math.pow(spec.ropeTheta(), (2.0 * i) / headDim);
-        }
-        if (spec.ropeScaling() != null) {
-            spec.ropeScaling().apply(invFreq);
-        }
+        this.maxPositions = spec.maxPositionEmbeddings();
+        invFreq = spec.ropeInverseFrequencies();
     }
 
     /** @return the (possibly scaled) inverse frequencies */
