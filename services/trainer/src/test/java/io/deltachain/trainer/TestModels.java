@@ -40,6 +40,66 @@ public final class TestModels {
         return new CausalLm(tiny(), Device.cpu(), seed);
     }
 
+    private static java.util.Map<String, float[]> pretrained;
+
+    /**
+     * Weights of the micro model after 60 FULL steps on shard 0 (computed once per JVM), so adapter
+     * tests start from a base that already knows some language.
+     */
+    public static synchronized java.util.Map<String, float[]> pretrainedWeights() {
+        if (pretrained == null) {
+            try (CausalLm model = tinyModel(11)) {
+                io.deltachain.trainer.train.TrainingConfig cfg = io.deltachain.trainer.train.TrainingConfig.builder()
+                        .setMode(io.deltachain.trainer.train.TrainingMode.FULL).setSteps(60).optBatch(8, 64)
+                        .optLearningRate(3e-3, 1e-3, 5).optSeed(11).build();
+                try (var s = new io.deltachain.trainer.train.TrainingSession(model, cfg, shard(0, 8, 64), null)) {
+                    for (int i = 0; i < cfg.steps(); i++) {
+                        s.trainStep();
+                    }
+                }
+                pretrained = snapshot(model);
+            }
+        }
+        return pretrained;
+    }
+
+    /** @return a micro model loaded with {@link #pretrainedWeights()} */
+    public static CausalLm pretrainedModel() {
+        CausalLm model = tinyModel(11);
+        for (var e : pretrainedWeights().entrySet()) {
+            model.setWeight(e.getKey(), e.getValue(), model.parameters().get(e.getKey()).getArray().getShape());
+        }
+        return model;
+    }
+
+    /** @return every tensor's values by HF name */
+    public static java.util.Map<String, float[]> snapshot(CausalLm model) {
+        java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        model.parameters().forEach((k, v) -> out.put(k, v.getArray().toFloatArray()));
+        return out;
+    }
+
+    /** @return logits of a fixed probe sequence */
+    public static float[] probeLogits(CausalLm model) {
+        long[] tokens = new long[32];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = "The European Parliament votes.".getBytes()[i % 30] & 0xFF;
+        }
+        try (ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+            return model.forward(m.create(tokens, new ai.djl.ndarray.types.Shape(1, tokens.length)), null, false)
+                    .toFloatArray();
+        }
+    }
+
+    /** @return the largest absolute difference */
+    public static float maxAbsDiff(float[] a, float[] b) {
+        float d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
     /** @return the first 1500 Europarl documents (cached) */
     public static synchronized Corpus europarl() {
         if (europarl == null) {
