@@ -50,7 +50,7 @@ public final class TestModels {
         if (pretrained == null) {
             try (CausalLm model = tinyModel(11)) {
                 io.deltachain.trainer.train.TrainingConfig cfg = io.deltachain.trainer.train.TrainingConfig.builder()
-                        .setMode(io.deltachain.trainer.train.TrainingMode.FULL).setSteps(60).optBatch(8, 64)
+                        .setMode(io.deltachain.core.profile.TrainingMode.FULL).setSteps(60).optBatch(8, 64)
                         .optLearningRate(3e-3, 1e-3, 5).optSeed(11).build();
                 try (var s = new io.deltachain.trainer.train.TrainingSession(model, cfg, shard(0, 8, 64), null)) {
                     for (int i = 0; i < cfg.steps(); i++) {

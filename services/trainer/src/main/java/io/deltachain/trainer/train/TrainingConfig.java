@@ -1,5 +1,6 @@
 package io.deltachain.trainer.train;
 
+import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.trainer.model.LoraConfig;
 
 /**
@@ -182,7 +183,7 @@ public record TrainingConfig(
             if ((firstLayer < 0) != (lastLayer < 0) || (firstLayer >= 0 && firstLayer > lastLayer)) {
                 throw new IllegalArgumentException("layer range [" + firstLayer + ", " + lastLayer + "] is invalid");
             }
-            if (mode.usesAdapters() && lora == null) {
+            if (mode.isLora() && lora == null) {
                 throw new IllegalArgumentException(mode + " needs LoRA settings (rank, alpha, target modules)");
             }
             if (mode == TrainingMode.STAGED && (stagedInitialLayers <= 0 || stagedUnfreezeEvery <= 0)) {

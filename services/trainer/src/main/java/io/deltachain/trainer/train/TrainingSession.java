@@ -1,5 +1,6 @@
 package io.deltachain.trainer.train;
 
+import io.deltachain.core.profile.TrainingMode;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -77,7 +78,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             model.quantizeBase(quantizer, firstLayer, lastLayer);
         }
-        if (config.mode().usesAdapters() && model.lora() == null) {
+        if (config.mode().isLora() && model.lora() == null) {
             model.attachLora(config.lora(), firstLayer, lastLayer, (int) config.seed() + 1000);
         }
         applyTrainable();
@@ -137,7 +138,7 @@ public final class TrainingSession implements AutoCloseable {
 
     private boolean isTrainable(String name, int atStep) {
         boolean adapter = name.contains(".lora_");
-        if (config.mode().usesAdapters()) {
+        if (config.mode().isLora()) {
             return adapter;
         }
         if (adapter) {

@@ -1,5 +1,6 @@
 package io.deltachain.trainer.train;
 
+import io.deltachain.core.profile.TrainingMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.core.delta.FourBitCode;
