@@ -97,17 +97,13 @@ public final class Attention extends AbstractBlock {
             key = key.repeat(1, groups);
             value = value.repeat(1, groups);
         }
+        // In fp16 the scores stay fp16 (a cast would cut the graph); PyTorch's half softmax
+        // accumulates in fp32 internally.
         NDArray scores = query.mul(scale).matMul(key.transpose(0, 1, 3, 2));
-        if (scores.getDataType() != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
-        }
         if (ctx.mask() != null) {
             scores = scores.add(ctx.mask());
         }
         NDArray probs = scores.softmax(-1);
-        if (value.getDataType() != DataType.FLOAT32) {
-            probs = probs.toType(value.getDataType(), false);
-        }
         NDArray out = probs.matMul(value).transpose(0, 2, 1, 3).reshape(b, t, (long) numHeads * headDim);
         return o.apply(ctx, out);
     }

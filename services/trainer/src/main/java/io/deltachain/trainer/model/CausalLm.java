@@ -49,6 +49,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     private final RotaryEmbedding rotary;
     private final Map<Integer, NDArray> causalMasks = new HashMap<>();
     private DataType computeType = DataType.FLOAT32;
+    private final Map<Parameter, NDArray> halfCopies = new java.util.IdentityHashMap<>();
     private LoraConfig lora;
 
     /**
@@ -137,8 +138,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     }
 
     /**
-     * Sets the dtype matrix products run in. FLOAT16 gives mixed precision (fp32 master weights,
-     * differentiable casts); BF16 is refused because DJL's PyTorch engine aborts the JVM on it.
+     * Sets the dtype the forward pass runs in. FLOAT16 gives mixed precision: fp16 working copies
+     * of the weights ({@link #halfCopy}) with the fp32 parameters as masters; BF16 is refused
+     * because DJL's PyTorch engine aborts the JVM on it.
      *
      * @param type FLOAT32 or FLOAT16
      */
@@ -241,6 +243,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
      * @param trainable which HF names to train
      */
     public void setTrainable(Predicate<String> trainable) {
+        refreshHalfCopies();
         for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
             e.getValue().freeze(!trainable.test(e.getKey()));
         }
@@ -372,7 +375,12 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         int start = cache == null ? 0 : cache.length();
         NDArray[] cs = rotary.slice(step, start, (int) t);
         NDArray mask = t > 1 ? causalMask(step, start, (int) t) : null;
-        ForwardContext ctx = new ForwardContext(parameterStore, step, training, computeType, cs[0], cs[1], mask, cache);
+        if (mask != null && computeType != DataType.FLOAT32) {
+            mask = mask.toType(computeType, false);
+            mask.attach(step);
+        }
+        ForwardContext ctx = new ForwardContext(parameterStore, step, training, computeType, cs[0], cs[1], mask, cache,
+                this::halfCopy);
         NDArray h = Embedding.embedding(tokens, ctx.value(embed), SparseFormat.DENSE).singletonOrThrow();
         for (DecoderLayer layer : layers) {
             h = layer.apply(ctx, h);
@@ -384,7 +392,40 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         if (cache != null) {
             cache.advance((int) t);
         }
-        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+        if (logits.getDataType() == DataType.FLOAT32) {
+            return logits;
+        }
+        // Adding a one-element fp32 tensor promotes to fp32 and, unlike toType, stays differentiable.
+        return logits.add(step.zeros(new Shape(1), DataType.FLOAT32));
+    }
+
+    /**
+     * The fp16 working copy of a parameter (mixed precision): a leaf that requires a gradient
+     * exactly when the fp32 master does. Created on first use; {@link #refreshHalfCopies()} drops
+     * them after the masters change.
+     *
+     * @param p a parameter of this model
+     * @return its working copy in the compute dtype
+     */
+    public NDArray halfCopy(Parameter p) {
+        NDArray h = halfCopies.get(p);
+        if (h == null) {
+            h = p.getArray().toType(computeType, true);
+            h.attach(manager);
+            if (p.requiresGradient()) {
+                h.setRequiresGradient(true);
+            }
+            halfCopies.put(p, h);
+        }
+        return h;
+    }
+
+    /** Frees the fp16 working copies (and their gradients); the next forward re-creates them from the masters. */
+    public void refreshHalfCopies() {
+        for (NDArray h : halfCopies.values()) {
+            h.close();
+        }
+        halfCopies.clear();
     }
 
     private NDArray causalMask(NDManager step, int start, int t) {
@@ -428,6 +469,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
 
     @Override
     public void close() {
+        refreshHalfCopies();
         rotary.close();
         for (QuantizedWeight q : quantizedWeights().values()) {
             q.close();

@@ -20,9 +20,17 @@ public final class ForwardContext {
     private final NDArray sin;
     private final NDArray mask;
     private final KvCache cache;
+    private final java.util.function.Function<Parameter, NDArray> halfCopies;
 
     ForwardContext(ParameterStore parameterStore, NDManager manager, boolean training, DataType computeType,
             NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
+        this(parameterStore, manager, training, computeType, cos, sin, mask, cache, null);
+    }
+
+    ForwardContext(ParameterStore parameterStore, NDManager manager, boolean training, DataType computeType,
+            NDArray cos, NDArray sin, NDArray mask, KvCache cache,
+            java.util.function.Function<Parameter, NDArray> halfCopies) {
+        this.halfCopies = halfCopies;
         this.parameterStore = parameterStore;
         this.manager = manager;
         this.training = training;
@@ -34,16 +42,20 @@ public final class ForwardContext {
     }
 
     /**
-     * Reads a parameter through the parameter store (so DJL's own Trainer could update it too),
-     * cast to the compute dtype; the cast is differentiable, so fp32 master weights get fp32
-     * gradients in mixed precision.
+     * Reads a parameter through the parameter store (so DJL's own Trainer could update it too).
+     * In fp16 mode it returns the parameter's fp16 working copy instead, a leaf tensor of its own:
+     * DJL's {@code toType} runs under a NoGradGuard (it is not differentiable), so the fp32 master
+     * weights cannot be cast inside the graph; the trainer moves gradients from the working copies
+     * to the masters after backward.
      *
      * @param parameter the parameter
      * @return its value in the compute dtype
      */
     public NDArray value(Parameter parameter) {
-        NDArray array = parameterStore.getValue(parameter, manager.getDevice(), training);
-        return array.getDataType() == computeType ? array : array.toType(computeType, false);
+        if (computeType != DataType.FLOAT32 && halfCopies != null) {
+            return halfCopies.apply(parameter);
+        }
+        return parameterStore.getValue(parameter, manager.getDevice(), training);
     }
 
     /** @return whether this is a training pass (dropout active) */

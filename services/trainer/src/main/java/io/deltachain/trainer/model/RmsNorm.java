@@ -11,8 +11,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * RMSNorm as in Llama and Qwen3: {@code w * (x * rsqrt(mean(x^2) + eps))}, normalised in fp32
- * and cast back to the input dtype before the multiply by the plain (not 1+w) weight.
+ * RMSNorm as in Llama and Qwen3: {@code w * (x * rsqrt(mean(x^2) + eps))} with the plain (not
+ * 1+w) weight. In fp32 this is exactly HF's computation. In fp16 the input cannot be upcast inside
+ * the autograd graph (DJL's dtype cast is not differentiable), so x is scaled by {@code 1/sqrt(d)}
+ * before squaring, which keeps the sum of squares in range unless the RMS itself exceeds 256.
  */
 public final class RmsNorm extends AbstractBlock {
     private final Parameter weight;
@@ -33,14 +35,15 @@ public final class RmsNorm extends AbstractBlock {
     }
 
     NDArray apply(ForwardContext ctx, NDArray x) {
-        DataType inType = x.getDataType();
-        NDArray xf = inType == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        NDArray inv = xf.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
-        NDArray normed = xf.mul(inv);
-        if (inType != DataType.FLOAT32) {
-            normed = normed.toType(inType, false);
+        if (x.getDataType() == DataType.FLOAT32) {
+            NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+            return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(ctx.value(weight));
         }
-        return normed.mul(ctx.value(weight));
+        // fp16: x / sqrt(ms) rather than x * ms^-0.5, whose backward (ms^-1.5) overflows fp16
+        // for small activations.
+        float scale = (float) (1.0 / Math.sqrt(x.getShape().get(x.getShape().dimension() - 1)));
+        NDArray meanSquare = x.mul(scale).square().sum(new int[] {-1}, true);
+        return x.div(meanSquare.add(eps).sqrt()).mul(ctx.value(weight));
     }
 
     @Override

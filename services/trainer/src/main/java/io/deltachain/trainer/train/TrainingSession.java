@@ -53,6 +53,15 @@ public final class TrainingSession implements AutoCloseable {
      * @param quantizer the base quantiser for QLORA (from the core library), ignored otherwise
      */
     public TrainingSession(CausalLm model, TrainingConfig config, BatchSource data, CausalLm.Quantizer quantizer) {
+        this(model, config, data, quantizer, false);
+    }
+
+    /**
+     * As the public constructor; {@code allowCpuFp16} lets tests exercise the fp16 path on CPU,
+     * which is slow but runs the same casts and loss scaling as CUDA.
+     */
+    TrainingSession(CausalLm model, TrainingConfig config, BatchSource data, CausalLm.Quantizer quantizer,
+            boolean allowCpuFp16) {
         this.model = model;
         this.config = config;
         this.data = data;
@@ -64,7 +73,7 @@ public final class TrainingSession implements AutoCloseable {
                     + layers + " layers of " + model.spec().name());
         }
         if (config.mixedPrecision()) {
-            if (model.device().getDeviceType().equals(Device.Type.CPU)) {
+            if (model.device().getDeviceType().equals(Device.Type.CPU) && !allowCpuFp16) {
                 throw new IllegalArgumentException("fp16 mixed precision needs a CUDA device; train fp32 on CPU");
             }
             model.setComputeType(DataType.FLOAT16);
@@ -206,6 +215,10 @@ public final class TrainingSession implements AutoCloseable {
         }
         double lr = config.schedule().at(step);
         ClipResult clip = clipGradients(trainable, 1.0 / scale);
+        if (lossScaler != null) {
+            // The gradients live on the fp16 working copies; they are now fp32 copies in clip.
+            model.refreshHalfCopies();
+        }
         boolean apply = lossScaler == null || lossScaler.update(clip.finite);
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             NDArray weight = e.getValue().getArray();
@@ -237,7 +250,14 @@ public final class TrainingSession implements AutoCloseable {
         try (NDManager tmp = model.manager().newSubManager()) {
             NDList squares = new NDList(names.size());
             for (String name : names) {
-                NDArray g = trainable.get(name).getArray().getGradient();
+                NDArray g;
+                if (lossScaler != null) {
+                    NDArray half = model.halfCopy(trainable.get(name)).getGradient();
+                    g = half.toType(DataType.FLOAT32, true);
+                    half.close();
+                } else {
+                    g = trainable.get(name).getArray().getGradient();
+                }
                 grads.put(name, g);
                 NDArray s = g.getDataType() == DataType.FLOAT32 ? g.square().sum() : g.toType(DataType.FLOAT32, false)
                         .square().sum();
