@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
+    /** Steps between resume checkpoints; a re-offered task continues from its last one. */
+    static final int CHECKPOINT_EVERY = 50;
 
     private final TrainerConfig config;
     private final DeltaUploader uploader;
@@ -151,7 +153,7 @@ public final class TrainerVerticle extends VerticleBase {
             return;
         }
         msg.reply(new JsonObject().put("accepted", true).put("taskId", task.taskId()).put("node", nodeId()));
-        TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device());
+        TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device(), CHECKPOINT_EVERY);
         executor.<JobResult>executeBlocking(() -> job.run(task, p -> {
             run.step().set(p.step());
             vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()));

@@ -58,6 +58,18 @@ public final class TrainingJob {
     private final Path workDir;
     private final String trainerId;
     private final Device device;
+    private final int checkpointEvery;
+
+    /**
+     * Creates a job runner that does not checkpoint.
+     *
+     * @param workDir where delta files are written (one subdirectory per task)
+     * @param trainerId the node's identity recorded in delta metadata (its address)
+     * @param device training device
+     */
+    public TrainingJob(Path workDir, String trainerId, Device device) {
+        this(workDir, trainerId, device, 0);
+    }
 
     /**
      * Creates a job runner.
@@ -65,11 +77,14 @@ public final class TrainingJob {
      * @param workDir where delta files are written (one subdirectory per task)
      * @param trainerId the node's identity recorded in delta metadata (its address)
      * @param device training device
+     * @param checkpointEvery steps between resume checkpoints in {@code <workDir>/<task>/checkpoint}
+     *     (0 = none); a job that finds one there continues from it
      */
-    public TrainingJob(Path workDir, String trainerId, Device device) {
+    public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery) {
         this.workDir = workDir;
         this.trainerId = trainerId;
         this.device = device;
+        this.checkpointEvery = checkpointEvery;
     }
 
     /**
@@ -221,12 +236,19 @@ public final class TrainingJob {
             long trainStart = System.nanoTime();
             try (TrainingSession session = new TrainingSession(model, config, shard,
                     task.mode() == TrainingMode.QLORA ? new Nf4Quantizer() : null)) {
+                Path checkpoint = outDir.resolve("checkpoint");
+                if (Files.isRegularFile(checkpoint.resolve("state.json"))) {
+                    session.resume(checkpoint);
+                }
                 while (session.step() < config.steps()) {
                     if (cancelled.getAsBoolean()) {
                         throw new CancellationException("task " + task.taskId() + " cancelled at step " + session.step());
                     }
                     StepResult r = session.trainStep();
                     lastLoss = r.loss();
+                    if (checkpointEvery > 0 && r.step() % checkpointEvery == 0 && r.step() < config.steps()) {
+                        session.saveCheckpoint(checkpoint);
+                    }
                     double secs = (System.nanoTime() - trainStart) / 1e9;
                     double tps = session.tokens() / Math.max(secs, 1e-9);
                     double eta = secs / r.step() * (config.steps() - r.step());

@@ -80,6 +80,25 @@ class TrainingJobTest {
     }
 
     @Test
+    @DisplayName("a job interrupted after a checkpoint continues from it and ends with the uninterrupted job's deltas")
+    void jobResumesFromCheckpoint(@TempDir Path dir) throws Exception {
+        TrainingTask t = task("t-resume", TrainingMode.LORA, 0, 0, "random:6");
+        JobResult straight = new TrainingJob(dir.resolve("a"), "n", Device.cpu()).run(t, p -> { }, () -> false);
+        TrainingJob interrupted = new TrainingJob(dir.resolve("b"), "n", Device.cpu(), 2);
+        List<Integer> seen = new ArrayList<>();
+        try {
+            interrupted.run(t, p -> seen.add(p.step()), () -> seen.size() >= 3);
+        } catch (java.util.concurrent.CancellationException expected) {
+            // stopped after step 3, with a checkpoint at step 2
+        }
+        List<Integer> resumedSteps = new ArrayList<>();
+        JobResult resumed = interrupted.run(t, p -> resumedSteps.add(p.step()), () -> false);
+        assertThat(resumedSteps).containsExactly(3, 4);
+        assertThat(resumed.deltas().get(0).tensors()).allSatisfy((name, tensor) ->
+                assertThat(tensor.data()).as(name).containsExactly(straight.deltas().get(0).tensors().get(name).data()));
+    }
+
+    @Test
     @DisplayName("tasks this node cannot run are refused with a reason")
     void refusals() {
         assertThat(TrainingJob.refusal(new TrainingTask("x", 1, "no-such-model", "random:1", "", TrainingMode.FULL, -1, -1,
