@@ -25,7 +25,10 @@ trap 'rm -rf "$CP_FILE" "$CFG_DIR"' EXIT
 mvn -o -q -B -pl services/trainer -am compile dependency:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
 DEPS="$(tr ':' '\n' < "$CP_FILE" | grep -v '/io/deltachain/' | paste -sd: -)"
-CP="$ROOT/services/trainer/target/classes:$ROOT/core/target/classes:$DEPS"
+# Private copies of the compiled classes, so a rebuild during the run cannot pull them away.
+cp -r "$ROOT/services/trainer/target/classes" "$CFG_DIR/trainer-classes"
+cp -r "$ROOT/core/target/classes" "$CFG_DIR/core-classes"
+CP="$CFG_DIR/trainer-classes:$CFG_DIR/core-classes:$DEPS"
 JAVA=(java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
 
@@ -38,8 +41,8 @@ for p in "${PROFILES[@]}"; do
   for mode in FULL LORA; do
     djl=0; tor=0
     for ((r = 0; r < ${REPEAT:-3}; r++)); do
-      d="$("${JAVA[@]}" io.deltachain.trainer.bench.TrainBench "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^djl/ {print $4}')"
-      t="$(BENCH_THREADS="$THREADS" "$PY" "$ROOT/bench/trainer/torch_bench.py" "$cfg" "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^torch/ {print $4}')"
+      d="$("${JAVA[@]}" io.deltachain.trainer.bench.TrainBench "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^djl/ {print $4}' || true)"
+      t="$(BENCH_THREADS="$THREADS" "$PY" "$ROOT/bench/trainer/torch_bench.py" "$cfg" "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^torch/ {print $4}' || true)"
       djl="$(awk -v a="$djl" -v b="${d:-0}" 'BEGIN { print (b > a ? b : a) }')"
       tor="$(awk -v a="$tor" -v b="${t:-0}" 'BEGIN { print (b > a ? b : a) }')"
     done
