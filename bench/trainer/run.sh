@@ -33,21 +33,26 @@ JAVA=(java -Xmx4g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" 
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
 
 declare -A SHAPE=([tiny-1m]="8 128 3 15" [tiny-20m]="4 128 2 7" [small-100m]="4 128 1 5")
-printf '%-12s %-5s %6s %5s %14s %14s %7s\n' profile mode batch seq djl_tok/s torch_tok/s ratio
+printf '%-12s %-5s %5s %4s | %10s %10s %6s | %10s %10s %6s\n' profile mode batch seq djl_wall torch_wall ratio djl_cpu torch_cpu ratio
 for p in "${PROFILES[@]}"; do
   read -r B T W S <<<"${SHAPE[$p]:-4 128 1 3}"
   W="${WARMUP:-$W}"; S="${STEPS:-$S}"
   cfg="$ROOT/core/src/main/resources/io/deltachain/core/profile/$p/config.json"
   for mode in FULL LORA; do
-    djl=0; tor=0
+    djl=0; tor=0; djlc=0; torc=0
     for ((r = 0; r < ${REPEAT:-3}; r++)); do
-      d="$("${JAVA[@]}" io.deltachain.trainer.bench.TrainBench "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^djl/ {print $4}' || true)"
-      t="$(BENCH_THREADS="$THREADS" "$PY" "$ROOT/bench/trainer/torch_bench.py" "$cfg" "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^torch/ {print $4}' || true)"
-      djl="$(awk -v a="$djl" -v b="${d:-0}" 'BEGIN { print (b > a ? b : a) }')"
-      tor="$(awk -v a="$tor" -v b="${t:-0}" 'BEGIN { print (b > a ? b : a) }')"
+      d="$("${JAVA[@]}" io.deltachain.trainer.bench.TrainBench "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^djl/ {print $4, $6}' || true)"
+      t="$(BENCH_THREADS="$THREADS" "$PY" "$ROOT/bench/trainer/torch_bench.py" "$cfg" "$p" "$mode" "$B" "$T" "$W" "$S" 2>/dev/null | awk '/^torch/ {print $4, $6}' || true)"
+      read -r dw dc <<<"${d:-0 0}"; read -r tw tc <<<"${t:-0 0}"
+      djl="$(awk -v a="$djl" -v b="$dw" 'BEGIN { print (b > a ? b : a) }')"
+      tor="$(awk -v a="$tor" -v b="$tw" 'BEGIN { print (b > a ? b : a) }')"
+      djlc="$(awk -v a="$djlc" -v b="$dc" 'BEGIN { print (b > a ? b : a) }')"
+      torc="$(awk -v a="$torc" -v b="$tc" 'BEGIN { print (b > a ? b : a) }')"
     done
     ratio="$(awk -v a="$djl" -v b="$tor" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
-    printf '%-12s %-5s %6s %5s %14s %14s %7s\n' "$p" "$mode" "$B" "$T" "$djl" "$tor" "$ratio"
+    ratioc="$(awk -v a="$djlc" -v b="$torc" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+    printf '%-12s %-5s %5s %4s | %10s %10s %6s | %10s %10s %6s\n' "$p" "$mode" "$B" "$T" "$djl" "$tor" "$ratio" "$djlc" "$torc" "$ratioc"
   done
 done
+echo "(tokens/s: wall = tokens of a step / median wall time of a step; cpu = tokens / median process CPU time of a step)"
 echo "(fp32, $THREADS intra-op threads each, $("$PY" -c 'import torch; print("torch", torch.__version__)') vs DJL 0.36.0 / libtorch 2.7.1)"

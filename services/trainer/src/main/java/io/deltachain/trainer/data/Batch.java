@@ -8,37 +8,37 @@ package io.deltachain.trainer.data;
  */
 public record Batch(long[][] inputs, long[][] labels) {
 
-    /** @return batch size */
-    public int size() {
-        return inputs.length;
-    }
+  /** @return batch size */
+  public int size() {
+    return inputs.length;
+  }
 
-    /** @return sequence length */
-    public int length() {
-        return inputs[0].length;
-    }
+  /** @return sequence length */
+  public int length() {
+    return inputs[0].length;
+  }
 
-    /** @return tokens in the batch */
-    public long tokens() {
-        return (long) size() * length();
-    }
+  /** @return tokens in the batch */
+  public long tokens() {
+    return (long) size() * length();
+  }
 
-    /** @return inputs flattened row-major */
-    public long[] flatInputs() {
-        return flatten(inputs);
-    }
+  /** @return inputs flattened row-major */
+  public long[] flatInputs() {
+    return flatten(inputs);
+  }
 
-    /** @return labels flattened row-major */
-    public long[] flatLabels() {
-        return flatten(labels);
-    }
+  /** @return labels flattened row-major */
+  public long[] flatLabels() {
+    return flatten(labels);
+  }
 
-    private static long[] flatten(long[][] rows) {
-        int t = rows[0].length;
-        long[] out = new long[rows.length * t];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * t, t);
-        }
-        return out;
+  private static long[] flatten(long[][] rows) {
+    int t = rows[0].length;
+    long[] out = new long[rows.length * t];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * t, t);
     }
+    return out;
+  }
 }

@@ -6,19 +6,19 @@ package io.deltachain.trainer.data;
  */
 public interface BatchSource {
 
-    /** @return the next batch */
-    Batch next();
+  /** @return the next batch */
+  Batch next();
 
-    /** @return batches consumed so far */
-    long position();
+  /** @return batches consumed so far */
+  long position();
 
-    /**
-     * Moves to a position, as if that many batches had been consumed.
-     *
-     * @param position batches consumed
-     */
-    void seek(long position);
+  /**
+   * Moves to a position, as if that many batches had been consumed.
+   *
+   * @param position batches consumed
+   */
+  void seek(long position);
 
-    /** @return a stable identifier of the data and its order, recorded in checkpoints */
-    String fingerprint();
+  /** @return a stable identifier of the data and its order, recorded in checkpoints */
+  String fingerprint();
 }

@@ -8,21 +8,21 @@ import ai.djl.ndarray.types.DataType;
  * {@code [B, T]} labels against {@code [B, T, V]} logits (JniUtils.pick reshape bug).
  */
 public final class CausalLmLoss {
-    private CausalLmLoss() {
-    }
+  private CausalLmLoss() {
+  }
 
-    /**
-     * Mean negative log-likelihood of the labels.
-     *
-     * @param logits {@code [B, T, V]}
-     * @param labels {@code [B, T]} INT64
-     * @return a scalar
-     */
-    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        long v = logits.getShape().get(logits.getShape().dimension() - 1);
-        long n = labels.size();
-        NDArray logp = logits.reshape(n, v).logSoftmax(-1);
-        NDArray idx = labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
-        return logp.gather(idx.reshape(n, 1), 1).neg().mean();
-    }
+  /**
+   * Mean negative log-likelihood of the labels.
+   *
+   * @param logits {@code [B, T, V]}
+   * @param labels {@code [B, T]} INT64
+   * @return a scalar
+   */
+  public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    long v = logits.getShape().get(logits.getShape().dimension() - 1);
+    long n = labels.size();
+    NDArray logp = logits.reshape(n, v).logSoftmax(-1);
+    NDArray idx = labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
+    return logp.gather(idx.reshape(n, 1), 1).neg().mean();
+  }
 }

@@ -9,48 +9,48 @@ import ai.djl.ndarray.NDManager;
  * position of attention instead of the whole prefix.
  */
 public final class KvCache implements AutoCloseable {
-    private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
-    private int length;
+  private final NDManager manager;
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private int length;
 
-    /**
-     * Creates an empty cache.
-     *
-     * @param parent manager to allocate under
-     * @param numLayers decoder layers
-     */
-    public KvCache(NDManager parent, int numLayers) {
-        this.manager = parent.newSubManager();
-        this.keys = new NDArray[numLayers];
-        this.values = new NDArray[numLayers];
-    }
+  /**
+   * Creates an empty cache.
+   *
+   * @param parent manager to allocate under
+   * @param numLayers decoder layers
+   */
+  public KvCache(NDManager parent, int numLayers) {
+    this.manager = parent.newSubManager();
+    this.keys = new NDArray[numLayers];
+    this.values = new NDArray[numLayers];
+  }
 
-    /** @return the number of cached positions */
-    public int length() {
-        return length;
-    }
+  /** @return the number of cached positions */
+  public int length() {
+    return length;
+  }
 
-    NDArray[] append(int layer, NDArray k, NDArray v) {
-        NDArray newK = keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2);
-        NDArray newV = values[layer] == null ? v.duplicate() : values[layer].concat(v, 2);
-        newK.attach(manager);
-        newV.attach(manager);
-        if (keys[layer] != null) {
-            keys[layer].close();
-            values[layer].close();
-        }
-        keys[layer] = newK;
-        values[layer] = newV;
-        return new NDArray[] {newK, newV};
+  NDArray[] append(int layer, NDArray k, NDArray v) {
+    NDArray newK = keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2);
+    NDArray newV = values[layer] == null ? v.duplicate() : values[layer].concat(v, 2);
+    newK.attach(manager);
+    newV.attach(manager);
+    if (keys[layer] != null) {
+      keys[layer].close();
+      values[layer].close();
     }
+    keys[layer] = newK;
+    values[layer] = newV;
+    return new NDArray[] {newK, newV};
+  }
 
-    void advance(int positions) {
-        length += positions;
-    }
+  void advance(int positions) {
+    length += positions;
+  }
 
-    @Override
-    public void close() {
-        manager.close();
-    }
+  @Override
+  public void close() {
+    manager.close();
+  }
 }

@@ -13,46 +13,46 @@ import java.util.Set;
  */
 public record LoraConfig(int rank, double alpha, double dropout, List<String> targetModules) {
 
-    /** Every projection LoRA may target. */
-    public static final Set<String> KNOWN_MODULES =
-            Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+  /** Every projection LoRA may target. */
+  public static final Set<String> KNOWN_MODULES =
+      Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-    /** Validates the settings. */
-    public LoraConfig {
-        if (rank <= 0) {
-            throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
-        }
-        if (!(alpha > 0)) {
-            throw new IllegalArgumentException("LoRA alpha must be positive, got " + alpha);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
-        }
-        if (targetModules == null || targetModules.isEmpty()) {
-            throw new IllegalArgumentException("LoRA needs at least one target module");
-        }
-        for (String m : targetModules) {
-            if (!KNOWN_MODULES.contains(m)) {
-                throw new IllegalArgumentException("unknown LoRA target module '" + m + "', known: " + KNOWN_MODULES);
-            }
-        }
-        targetModules = List.copyOf(targetModules);
+  /** Validates the settings. */
+  public LoraConfig {
+    if (rank <= 0) {
+      throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
     }
+    if (!(alpha > 0)) {
+      throw new IllegalArgumentException("LoRA alpha must be positive, got " + alpha);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
+    }
+    if (targetModules == null || targetModules.isEmpty()) {
+      throw new IllegalArgumentException("LoRA needs at least one target module");
+    }
+    for (String m : targetModules) {
+      if (!KNOWN_MODULES.contains(m)) {
+        throw new IllegalArgumentException("unknown LoRA target module '" + m + "', known: " + KNOWN_MODULES);
+      }
+    }
+    targetModules = List.copyOf(targetModules);
+  }
 
-    /** @return alpha / rank */
-    public double scaling() {
-        return alpha / rank;
-    }
+  /** @return alpha / rank */
+  public double scaling() {
+    return alpha / rank;
+  }
 
-    /**
-     * The usual attention-and-MLP adapter.
-     *
-     * @param rank rank
-     * @param alpha alpha
-     * @return a config targeting all seven projections with no dropout
-     */
-    public static LoraConfig allLinear(int rank, double alpha) {
-        return new LoraConfig(rank, alpha, 0.0,
-                List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
-    }
+  /**
+   * The usual attention-and-MLP adapter.
+   *
+   * @param rank rank
+   * @param alpha alpha
+   * @return a config targeting all seven projections with no dropout
+   */
+  public static LoraConfig allLinear(int rank, double alpha) {
+    return new LoraConfig(rank, alpha, 0.0,
+        List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
+  }
 }

@@ -11,25 +11,25 @@ import io.deltachain.core.delta.Quantization;
  * uploaded as an {@link Nf4Weight}. Absmax values stay fp32 on the device.
  */
 public final class Nf4Quantizer implements CausalLm.Quantizer {
-    private final int blockSize;
+  private final int blockSize;
 
-    /** NF4 with the default block size of 64. */
-    public Nf4Quantizer() {
-        this(Quantization.DEFAULT_BLOCK_SIZE);
-    }
+  /** NF4 with the default block size of 64. */
+  public Nf4Quantizer() {
+    this(Quantization.DEFAULT_BLOCK_SIZE);
+  }
 
-    /**
-     * NF4 with a chosen block size.
-     *
-     * @param blockSize values per absmax block
-     */
-    public Nf4Quantizer(int blockSize) {
-        this.blockSize = blockSize;
-    }
+  /**
+   * NF4 with a chosen block size.
+   *
+   * @param blockSize values per absmax block
+   */
+  public Nf4Quantizer(int blockSize) {
+    this.blockSize = blockSize;
+  }
 
-    @Override
-    public QuantizedWeight quantize(NDManager manager, float[] values, Shape shape) {
-        FourBitQuantized q = Quantization.quantize4Bit(FourBitCode.NF4, values, blockSize);
-        return new Nf4Weight(manager, shape, q.packed(), q.absmax(), FourBitCode.NF4.codeValues(), q.blockSize());
-    }
+  @Override
+  public QuantizedWeight quantize(NDManager manager, float[] values, Shape shape) {
+    FourBitQuantized q = Quantization.quantize4Bit(FourBitCode.NF4, values, blockSize);
+    return new Nf4Weight(manager, shape, q.packed(), q.absmax(), FourBitCode.NF4.codeValues(), q.blockSize());
+  }
 }

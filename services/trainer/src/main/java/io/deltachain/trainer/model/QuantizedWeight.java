@@ -8,24 +8,24 @@ import ai.djl.ndarray.types.Shape;
 /** A frozen base weight held in a compressed form and expanded only for the forward pass. */
 public interface QuantizedWeight extends AutoCloseable {
 
-    /** @return the logical shape {@code [out, in]} */
-    Shape shape();
+  /** @return the logical shape {@code [out, in]} */
+  Shape shape();
 
-    /** @return the format name recorded in metadata, such as {@code nf4} */
-    String format();
+  /** @return the format name recorded in metadata, such as {@code nf4} */
+  String format();
 
-    /**
-     * Expands the weight for one forward pass; the result belongs to {@code target}.
-     *
-     * @param target the manager of the current step
-     * @param type the compute dtype
-     * @return the dequantised weight
-     */
-    NDArray dequantize(NDManager target, DataType type);
+  /**
+   * Expands the weight for one forward pass; the result belongs to {@code target}.
+   *
+   * @param target the manager of the current step
+   * @param type the compute dtype
+   * @return the dequantised weight
+   */
+  NDArray dequantize(NDManager target, DataType type);
 
-    /** @return the bytes the compressed form occupies */
-    long storedBytes();
+  /** @return the bytes the compressed form occupies */
+  long storedBytes();
 
-    @Override
-    void close();
+  @Override
+  void close();
 }

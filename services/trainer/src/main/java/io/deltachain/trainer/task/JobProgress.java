@@ -13,11 +13,11 @@ import io.vertx.core.json.JsonObject;
  * @param etaSeconds estimated seconds left
  */
 public record JobProgress(String taskId, int step, int totalSteps, double loss, double tokensPerSecond,
-        double etaSeconds) {
+    double etaSeconds) {
 
-    /** @return event-bus JSON */
-    public JsonObject toJson() {
-        return new JsonObject().put("taskId", taskId).put("step", step).put("totalSteps", totalSteps)
-                .put("loss", loss).put("tokensPerSecond", tokensPerSecond).put("etaSeconds", etaSeconds);
-    }
+  /** @return event-bus JSON */
+  public JsonObject toJson() {
+    return new JsonObject().put("taskId", taskId).put("step", step).put("totalSteps", totalSteps)
+        .put("loss", loss).put("tokensPerSecond", tokensPerSecond).put("etaSeconds", etaSeconds);
+  }
 }

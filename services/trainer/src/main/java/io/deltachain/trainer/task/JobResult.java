@@ -15,5 +15,5 @@ import java.util.Map;
  * @param metrics loss before/after on the shard and held-out batch, tokens, steps, wall time
  */
 public record JobResult(TrainingTask task, List<Path> deltaFiles, List<DeltaFile> deltas, Path peftAdapter,
-        Map<String, String> metrics) {
+    Map<String, String> metrics) {
 }
