@@ -29,14 +29,14 @@ class AdapterTrainingTest {
     try (CausalLm model = TestModels.pretrainedModel()) {
       Map<String, float[]> base = TestModels.snapshot(model);
       double before = TrainingSession.evaluate(model, held);
-      try (TrainingSession s = new TrainingSession(model, lora(60), TestModels.shard(1, 8, 64), null)) {
+      try (TrainingSession s = new TrainingSession(model, lora(150), TestModels.shard(1, 8, 64), null)) {
         assertThat(s.trainableNames(0)).isNotEmpty().allMatch(n -> n.contains(".lora_"));
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 150; i++) {
           s.trainStep();
         }
         double after = s.evaluate(held);
         System.out.printf("LoRA: held-out loss %.4f -> %.4f%n", before, after);
-        assertThat(after).isLessThan(before - 0.015);
+        assertThat(after).isLessThan(before - 0.05);
       }
       Map<String, float[]> now = TestModels.snapshot(model);
       for (Map.Entry<String, float[]> e : base.entrySet()) {

@@ -27,7 +27,7 @@ class QloraTest {
     List<Batch> held = TestModels.heldOut(2, 8, 64);
     try (CausalLm model = TestModels.pretrainedModel()) {
       Map<String, float[]> dense = TestModels.snapshot(model);
-      TrainingConfig cfg = TrainingConfig.builder().setMode(TrainingMode.QLORA).setSteps(30).optBatch(8, 64)
+      TrainingConfig cfg = TrainingConfig.builder().setMode(TrainingMode.QLORA).setSteps(100).optBatch(8, 64)
           .optLora(LoraConfig.allLinear(8, 16)).optLayerRange(0, 1).optLearningRate(1e-2, 2e-3, 2)
           .optSeed(7).build();
       try (TrainingSession s = new TrainingSession(model, cfg, TestModels.shard(1, 8, 64), new Nf4Quantizer())) {
@@ -48,7 +48,7 @@ class QloraTest {
         }
         double after = s.evaluate(held);
         System.out.printf("QLoRA: held-out loss %.4f -> %.4f%n", before, after);
-        assertThat(after).isLessThan(before);
+        assertThat(after).isLessThan(before - 0.02);
         for (var e : model.quantizedWeights().entrySet()) {
           assertThat(((Nf4Weight) e.getValue()).packedCodes()).as(e.getKey()).isEqualTo(codes.get(e.getKey()));
         }
