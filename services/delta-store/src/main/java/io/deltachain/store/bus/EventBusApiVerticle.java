@@ -1,0 +1,77 @@
+package io.deltachain.store.bus;
+
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.store.ContentStore;
+import io.deltachain.store.StoreError;
+import io.deltachain.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Small store operations on the event bus: stat, exists, pin, unpin (see
+ * {@link DeltaStoreAddresses}). Failures use {@code message.fail(StoreError.busCode(), text)}.
+ */
+public final class EventBusApiVerticle extends VerticleBase {
+  private final ContentStore store;
+  private final DeltaStoreAddresses addresses;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  public EventBusApiVerticle(ContentStore store, DeltaStoreAddresses addresses) {
+    this.store = store;
+    this.addresses = addresses;
+  }
+
+  @Override
+  public Future<?> start() {
+    register(addresses.stat(), h -> store.stat(h).map(s -> s.toJson()));
+    register(addresses.exists(), h -> store.exists(h).map(e -> new JsonObject().put("hash", h.hex()).put("exists", e)));
+    register(addresses.pin(), h -> store.pin(h).map(v -> new JsonObject().put("hash", h.hex()).put("pinned", true)));
+    register(addresses.unpin(), h -> store.unpin(h).map(v -> new JsonObject().put("hash", h.hex()).put("pinned", false)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private void register(String address, Function<ContentHash, Future<JsonObject>> op) {
+    consumers.add(vertx.eventBus().<Object>consumer(address, msg -> handle(msg, op)));
+  }
+
+  private static void handle(Message<Object> msg, Function<ContentHash, Future<JsonObject>> op) {
+    ContentHash hash;
+    try {
+      hash = parse(msg.body());
+    } catch (StoreException e) {
+      msg.fail(e.error().busCode(), e.getMessage());
+      return;
+    }
+    op.apply(hash).onSuccess(msg::reply).onFailure(t -> {
+      StoreException e = StoreException.wrap(t, "the request");
+      msg.fail(e.error().busCode(), e.getMessage());
+    });
+  }
+
+  private static ContentHash parse(Object body) {
+    if (!(body instanceof JsonObject json)) {
+      throw new StoreException(StoreError.BAD_REQUEST,
+          "expected a JSON object {\"hash\": \"<64 hex>\"}, got " + (body == null ? "nothing" : body.getClass().getSimpleName()));
+    }
+    String hex = json.getString("hash");
+    if (hex == null) {
+      throw new StoreException(StoreError.BAD_REQUEST, "the request has no 'hash' field");
+    }
+    try {
+      return ContentHash.parse(hex);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(StoreError.BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+}

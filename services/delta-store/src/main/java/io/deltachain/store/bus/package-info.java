@@ -1,0 +1,4 @@
+/**
+ * Small store operations (stat, exists, pin, unpin) on the event bus.
+ */
+package io.deltachain.store.bus;
