@@ -1,0 +1,260 @@
+package io.deltachain.trainer.service;
+
+import ai.djl.Device;
+import com.google.protobuf.ByteString;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.tx.TxEnvelopes;
+import io.deltachain.core.tx.TxLimits;
+import io.deltachain.core.tx.proto.BodyType;
+import io.deltachain.core.tx.proto.Capabilities;
+import io.deltachain.core.tx.proto.NodeRole;
+import io.deltachain.core.tx.proto.RegisterNode;
+import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.trainer.task.JobResult;
+import io.deltachain.trainer.task.TrainingJob;
+import io.deltachain.trainer.task.TrainingTask;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer node. On start it measures its throughput (on a worker), registers (a RegisterNode
+ * transaction signed with its key, and an event-bus announcement with its capabilities), then
+ * heartbeats. A task offer is accepted or refused with a reason; an accepted task trains on a
+ * single-thread worker executor (one training per JVM, as DJL allows one gradient collector),
+ * publishing progress after every step; its delta files are uploaded and each is submitted as a
+ * SubmitDelta transaction signed with the node's key. A cancel request stops it between steps.
+ */
+public final class TrainerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
+  /** Steps between resume checkpoints; a re-offered task continues from its last one. */
+  static final int CHECKPOINT_EVERY = 50;
+
+  private final TrainerConfig config;
+  private final DeltaUploader uploader;
+  private final ChainClient chain;
+  private final Function<Device, Double> throughputProbe;
+  private final AtomicReference<RunningTask> running = new AtomicReference<>();
+  private WorkerExecutor executor;
+  private Capabilities capabilities;
+  private long heartbeatTimer;
+
+  private record RunningTask(TrainingTask task, AtomicBoolean cancelled, AtomicReference<Integer> step) {
+  }
+
+  /**
+   * Creates the verticle.
+   *
+   * @param config node settings
+   * @param uploader delta-store client
+   * @param chain chain client
+   */
+  public TrainerVerticle(TrainerConfig config, DeltaUploader uploader, ChainClient chain) {
+    this(config, uploader, chain, ThroughputProbe::measure);
+  }
+
+  TrainerVerticle(TrainerConfig config, DeltaUploader uploader, ChainClient chain,
+      Function<Device, Double> throughputProbe) {
+    this.config = config;
+    this.uploader = uploader;
+    this.chain = chain;
+    this.throughputProbe = throughputProbe;
+  }
+
+  private String nodeId() {
+    return config.key().addressHex();
+  }
+
+  /** @return the capabilities registered at start (null before) */
+  public Capabilities capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public Future<?> start() {
+    executor = vertx.createSharedWorkerExecutor("trainer-" + nodeId(), 1, 7, TimeUnit.DAYS);
+    vertx.eventBus().<JsonObject>consumer(TrainerAddresses.taskOffer(nodeId()), this::onOffer);
+    vertx.eventBus().<JsonObject>consumer(TrainerAddresses.taskCancel(nodeId()), this::onCancel);
+    return executor.executeBlocking(() -> config.probeThroughput() ? throughputProbe.apply(config.device()) : 0.0)
+        .compose(tps -> {
+          capabilities = Capabilities.newBuilder()
+              .setDevice(describe(config.device()))
+              .setMemoryBytes(config.memoryBytes())
+              .setTokensPerSecondMilli(Math.round(tps * 1000))
+              .setBandwidthBytesPerSecond(config.bandwidthBytesPerSecond())
+              .setGpuClass(config.device().isGpu() ? "gpu" : "cpu")
+              .build();
+          RegisterNode body = RegisterNode.newBuilder().setRole(NodeRole.TRAINER)
+              .setCapabilities(capabilities).setMoniker(config.moniker()).build();
+          return chain.nextNonce(config.key().publicKey())
+              .compose(nonce -> chain.broadcast(TxEnvelopes.sign(config.key(), config.chainId(), nonce,
+                  BodyType.REGISTER_NODE, body)));
+        })
+        .onSuccess(tx -> {
+          vertx.eventBus().publish(TrainerAddresses.NODE_REGISTERED, capabilitiesJson());
+          heartbeatTimer = vertx.setPeriodic(config.heartbeatMillis(), id -> heartbeat());
+          LOG.info("trainer {} registered (tx {}), {}", nodeId(), tx, capabilitiesJson().encode());
+        });
+  }
+
+  private static String describe(Device device) {
+    return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+  }
+
+  private JsonObject capabilitiesJson() {
+    return new JsonObject().put("node", nodeId()).put("moniker", config.moniker())
+        .put("device", capabilities.getDevice()).put("memoryBytes", capabilities.getMemoryBytes())
+        .put("tokensPerSecond", capabilities.getTokensPerSecondMilli() / 1000.0)
+        .put("bandwidthBytesPerSecond", capabilities.getBandwidthBytesPerSecond())
+        .put("offerAddress", TrainerAddresses.taskOffer(nodeId()));
+  }
+
+  private void heartbeat() {
+    RunningTask r = running.get();
+    JsonObject hb = new JsonObject().put("node", nodeId()).put("busy", r != null);
+    if (r != null) {
+      hb.put("taskId", r.task().taskId()).put("step", r.step().get());
+    }
+    vertx.eventBus().publish(TrainerAddresses.HEARTBEAT, hb);
+  }
+
+  private void onOffer(Message<JsonObject> msg) {
+    TrainingTask task;
+    try {
+      task = TrainingTask.fromJson(msg.body());
+    } catch (IllegalArgumentException e) {
+      msg.fail(TrainerError.BAD_REQUEST.code(), e.getMessage());
+      return;
+    }
+    Optional<String> refusal = TrainingJob.refusal(task, config.memoryBytes(), config.device());
+    if (refusal.isPresent()) {
+      msg.fail(TrainerError.CANNOT_RUN.code(), refusal.get());
+      return;
+    }
+    RunningTask run = new RunningTask(task, new AtomicBoolean(), new AtomicReference<>(0));
+    if (!running.compareAndSet(null, run)) {
+      msg.fail(TrainerError.BUSY.code(), "node " + nodeId() + " is training task " + running.get().task().taskId());
+      return;
+    }
+    msg.reply(new JsonObject().put("accepted", true).put("taskId", task.taskId()).put("node", nodeId()));
+    TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device(), CHECKPOINT_EVERY);
+    executor.<JobResult>executeBlocking(() -> job.run(task, p -> {
+      run.step().set(p.step());
+      vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()));
+    }, () -> run.cancelled().get()), false)
+        .compose(this::submit)
+        .onComplete(ar -> {
+          running.set(null);
+          if (ar.succeeded()) {
+            vertx.eventBus().publish(TrainerAddresses.COMPLETED, ar.result());
+          } else {
+            Throwable t = ar.cause();
+            LOG.warn("task {} failed: {}", task.taskId(), t.toString());
+            vertx.eventBus().publish(TrainerAddresses.FAILED, new JsonObject().put("taskId", task.taskId())
+                .put("node", nodeId()).put("cancelled", t instanceof CancellationException)
+                .put("reason", String.valueOf(t.getMessage())));
+          }
+        });
+  }
+
+  private void onCancel(Message<JsonObject> msg) {
+    String id = msg.body() == null ? null : msg.body().getString("taskId");
+    RunningTask r = running.get();
+    if (r == null || !r.task().taskId().equals(id)) {
+      msg.fail(TrainerError.UNKNOWN_TASK.code(), "no running task '" + id + "' on node " + nodeId());
+      return;
+    }
+    r.cancelled().set(true);
+    msg.reply(new JsonObject().put("cancelling", id));
+  }
+
+  /** Uploads every delta, then submits one SubmitDelta per file, in layer order, with consecutive nonces. */
+  private Future<JsonObject> submit(JobResult result) {
+    List<Future<String>> uploads = new ArrayList<>();
+    List<ContentHash> hashes = new ArrayList<>();
+    for (Path f : result.deltaFiles()) {
+      ContentHash h;
+      try {
+        h = ContentHash.sha256(f);
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(e);
+      }
+      hashes.add(h);
+      uploads.add(uploader.upload(f, h));
+    }
+    return Future.all(uploads).compose(done -> chain.nextNonce(config.key().publicKey())).compose(nonce -> {
+      List<Future<String>> txs = new ArrayList<>();
+      JsonArray submitted = new JsonArray();
+      for (int i = 0; i < result.deltaFiles().size(); i++) {
+        try {
+          SubmitDelta body = submitDelta(result, i, hashes.get(i), uploads.get(i).result());
+          txs.add(chain.broadcast(TxEnvelopes.sign(config.key(), config.chainId(), nonce + i,
+              BodyType.SUBMIT_DELTA, body)));
+          submitted.add(new JsonObject().put("layer", body.getLayer()).put("contentHash", hashes.get(i).hex())
+              .put("cid", body.getCid()).put("inline", !body.getInlineDelta().isEmpty()));
+        } catch (java.io.IOException e) {
+          return Future.failedFuture(e);
+        }
+      }
+      return Future.all(txs).map(all -> new JsonObject().put("taskId", result.task().taskId())
+          .put("node", nodeId()).put("deltas", submitted)
+          .put("metrics", new JsonObject(new java.util.TreeMap<>(result.metrics()))));
+    });
+  }
+
+  private static SubmitDelta submitDelta(JobResult result, int i, ContentHash hash, String cid)
+      throws java.io.IOException {
+    Path file = result.deltaFiles().get(i);
+    DeltaFile delta = result.deltas().get(i);
+    long size = Files.size(file);
+    TrainingTask task = result.task();
+    SubmitDelta.Builder b = SubmitDelta.newBuilder()
+        .setRoundId(Long.toString(task.roundId()))
+        .setLayer(delta.metadata().layer())
+        .setBaseHash(ByteString.copyFrom(delta.metadata().baseHash().bytes()))
+        .setContentHash(ByteString.copyFrom(hash.bytes()))
+        .setCid(cid == null ? "" : cid)
+        .setSizeBytes(size)
+        .setMode(io.deltachain.core.tx.proto.TrainingMode.valueOf(task.mode().name()))
+        .setLoraRank(task.mode().isLora() ? task.loraRank() : 0)
+        .setTokens(Long.parseLong(result.metrics().get("tokens")))
+        .setLossBeforeMicro(micro(result.metrics().get("loss_before")))
+        .setLossAfterMicro(micro(result.metrics().get("loss_after")))
+        .setShardIndex(task.shardIndex());
+    if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
+      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
+    }
+    return b.build();
+  }
+
+  private static long micro(String value) {
+    return new java.math.BigDecimal(value).movePointRight(6).setScale(0, java.math.RoundingMode.HALF_EVEN)
+        .longValueExact();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(heartbeatTimer);
+    RunningTask r = running.get();
+    if (r != null) {
+      r.cancelled().set(true);
+    }
+    return executor == null ? Future.succeededFuture() : executor.close();
+  }
+}

@@ -1,0 +1,336 @@
+package io.deltachain.trainer.task;
+
+import ai.djl.Device;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.delta.DeltaMetadata;
+import io.deltachain.core.delta.PeftAdapters;
+import io.deltachain.core.profile.LayerRange;
+import io.deltachain.core.profile.MemoryModel;
+import io.deltachain.core.profile.ModelModule;
+import io.deltachain.core.profile.ModelProfile;
+import io.deltachain.core.profile.ModelProfiles;
+import io.deltachain.core.profile.Precision;
+import io.deltachain.core.profile.TrainingMode;
+import io.deltachain.core.profile.TrainingSpec;
+import io.deltachain.core.tensor.DType;
+import io.deltachain.trainer.data.Batch;
+import io.deltachain.trainer.data.ByteTokenizer;
+import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.data.HfTokenizer;
+import io.deltachain.trainer.data.PackedBatches;
+import io.deltachain.trainer.data.ShardPlan;
+import io.deltachain.trainer.data.Tokenizer;
+import io.deltachain.trainer.delta.DeltaExporter;
+import io.deltachain.trainer.hf.HfCheckpoints;
+import io.deltachain.trainer.model.CausalLm;
+import io.deltachain.trainer.model.LoraConfig;
+import io.deltachain.trainer.model.Nf4Quantizer;
+import io.deltachain.trainer.train.StepResult;
+import io.deltachain.trainer.train.TrainingConfig;
+import io.deltachain.trainer.train.TrainingSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Runs one {@link TrainingTask} on this node: checks it can, loads the base, builds the shard,
+ * measures the loss before, trains, measures after, and writes one delta file per layer (plus a
+ * PEFT adapter for LoRA modes) into a work directory. Blocking: call it from a worker thread.
+ */
+public final class TrainingJob {
+  /** Evaluation batches for the before/after losses. */
+  static final int EVAL_BATCHES = 4;
+  /** Held-out documents per round (the same on every node). */
+  static final int HELD_OUT_DOCUMENTS = 64;
+
+  private final Path workDir;
+  private final String trainerId;
+  private final Device device;
+  private final int checkpointEvery;
+
+  /**
+   * Creates a job runner that does not checkpoint.
+   *
+   * @param workDir where delta files are written (one subdirectory per task)
+   * @param trainerId the node's identity recorded in delta metadata (its address)
+   * @param device training device
+   */
+  public TrainingJob(Path workDir, String trainerId, Device device) {
+    this(workDir, trainerId, device, 0);
+  }
+
+  /**
+   * Creates a job runner.
+   *
+   * @param workDir where delta files are written (one subdirectory per task)
+   * @param trainerId the node's identity recorded in delta metadata (its address)
+   * @param device training device
+   * @param checkpointEvery steps between resume checkpoints in {@code <workDir>/<task>/checkpoint}
+   *     (0 = none); a job that finds one there continues from it
+   */
+  public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery) {
+    this.workDir = workDir;
+    this.trainerId = trainerId;
+    this.device = device;
+    this.checkpointEvery = checkpointEvery;
+  }
+
+  /**
+   * Why this node cannot run a task, if it cannot.
+   *
+   * @param task the task
+   * @param availableBytes memory available for training on the device
+   * @param device the device
+   * @return the reason, or empty when the task can run
+   */
+  public static Optional<String> refusal(TrainingTask task, long availableBytes, Device device) {
+    ModelProfile profile;
+    try {
+      profile = resolveProfile(task);
+    } catch (RuntimeException | IOException e) {
+      return Optional.of(e.getMessage());
+    }
+    if (!task.baseCheckpoint().startsWith("random:")) {
+      Path base = Path.of(task.baseCheckpoint());
+      if (!Files.isDirectory(base) || !(Files.exists(base.resolve("model.safetensors"))
+          || Files.exists(base.resolve("model.safetensors.index.json")))) {
+        return Optional.of("base checkpoint " + task.baseCheckpoint() + " is missing on this node");
+      }
+    }
+    boolean fp16 = task.precision().equalsIgnoreCase("fp16");
+    if (fp16 && Device.Type.CPU.equals(device.getDeviceType())) {
+      return Optional.of("fp16 training needs CUDA; this node trains on CPU");
+    }
+    if (!fp16 && !task.precision().equalsIgnoreCase("fp32") && !task.precision().equalsIgnoreCase("nf4")) {
+      return Optional.of("unsupported precision '" + task.precision() + "' (fp32, fp16, nf4)");
+    }
+    try {
+      long need = MemoryModel.estimate(profile, spec(task, profile)).totalBytes();
+      if (need > availableBytes) {
+        return Optional.of(String.format(Locale.ROOT,
+            "not enough memory for %s of %s: needs about %.2f GB, %.2f GB available",
+            task.mode(), profile.name(), need / 1e9, availableBytes / 1e9));
+      }
+    } catch (RuntimeException e) {
+      return Optional.of("invalid assignment: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  static TrainingSpec spec(TrainingTask task, ModelProfile profile) {
+    boolean fp16 = task.precision().equalsIgnoreCase("fp16");
+    TrainingSpec.Builder b = TrainingSpec.builder(task.mode())
+        .optBasePrecision(task.mode() == TrainingMode.QLORA ? Precision.NF4 : Precision.FP32)
+        .optComputePrecision(fp16 ? Precision.FP16 : Precision.FP32)
+        .optMicroBatch(task.batchSize())
+        .optSequenceLength(task.sequenceLength())
+        .optDoubleQuant(false);
+    if (task.firstLayer() >= 0) {
+      b.optLayerRange(new LayerRange(task.firstLayer(), task.lastLayer()));
+    }
+    if (task.mode().isLora()) {
+      EnumSet<ModelModule> modules = EnumSet.noneOf(ModelModule.class);
+      for (String m : task.targetModules()) {
+        boolean found = false;
+        for (ModelModule mm : ModelModule.values()) {
+          if (mm.hfName().equals(m)) {
+            modules.add(mm);
+            found = true;
+          }
+        }
+        if (!found) {
+          throw new IllegalArgumentException("unknown LoRA target module '" + m + "'");
+        }
+      }
+      b.optLoraRank(task.loraRank()).optTargetModules(modules);
+    }
+    return b.build();
+  }
+
+  static ModelProfile resolveProfile(TrainingTask task) throws IOException {
+    if (!task.baseCheckpoint().startsWith("random:")) {
+      Path config = Path.of(task.baseCheckpoint()).resolve("config.json");
+      if (Files.isRegularFile(config)) {
+        return ModelProfiles.fromConfigJson(config);
+      }
+    }
+    if (!ModelProfiles.bundledNames().contains(task.profile())) {
+      throw new IllegalArgumentException("unknown model profile '" + task.profile() + "' (known: "
+          + ModelProfiles.bundledNames() + ")");
+    }
+    return ModelProfiles.bundled(task.profile());
+  }
+
+  /**
+   * Runs the task.
+   *
+   * @param task the task
+   * @param progress called after every step
+   * @param cancelled polled between steps; true stops the job with a CancellationException
+   * @return the result
+   * @throws IOException on data, checkpoint or output failures
+   */
+  public JobResult run(TrainingTask task, Consumer<JobProgress> progress, BooleanSupplier cancelled)
+      throws IOException {
+    long start = System.nanoTime();
+    ModelProfile profile = resolveProfile(task);
+    Corpus corpus = loadCorpus(task.dataset());
+    if (!task.datasetHash().isEmpty() && !corpus.hash().hex().equalsIgnoreCase(task.datasetHash())) {
+      throw new IOException("dataset " + task.dataset() + " has hash " + corpus.hash().hex() + ", the task expects "
+          + task.datasetHash());
+    }
+    Tokenizer tokenizer = tokenizer(task, profile);
+    ShardPlan plan = new ShardPlan(corpus.hash(), task.roundSeed(), task.shardCount(), HELD_OUT_DOCUMENTS);
+    PackedBatches shard = new PackedBatches(plan.shard(corpus, task.shardIndex()), tokenizer, task.batchSize(),
+        task.sequenceLength(), plan.seed("shard", task.shardIndex()),
+        corpus.hash().hex() + "/" + task.shardIndex() + "/" + task.shardCount());
+    PackedBatches heldOut = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer, task.batchSize(),
+        task.sequenceLength(), plan.seed("heldout"), "heldout");
+    List<Batch> shardEval = new ArrayList<>();
+    List<Batch> heldEval = new ArrayList<>();
+    for (int i = 0; i < EVAL_BATCHES; i++) {
+      shardEval.add(shard.batchAt(i));
+      heldEval.add(heldOut.batchAt(i));
+    }
+
+    TrainingConfig.Builder cb = TrainingConfig.builder().setMode(task.mode()).setSteps(task.steps())
+        .optBatch(task.batchSize(), task.sequenceLength())
+        .optLearningRate(task.learningRate(), task.learningRate() / 10, Math.max(1, task.steps() / 20))
+        .optSeed(task.roundSeed() * 31 + task.shardIndex())
+        .optMixedPrecision(task.precision().equalsIgnoreCase("fp16"));
+    if (task.firstLayer() >= 0) {
+      cb.optLayerRange(task.firstLayer(), task.lastLayer());
+    }
+    if (task.mode().isLora()) {
+      cb.optLora(new LoraConfig(task.loraRank(), task.loraAlpha(), 0.0, task.targetModules()));
+    }
+    if (task.mode() == TrainingMode.STAGED) {
+      int range = task.firstLayer() >= 0 ? task.lastLayer() - task.firstLayer() + 1 : profile.numLayers();
+      cb.optStaged(1, Math.max(1, task.steps() / range));
+    }
+    TrainingConfig config = cb.build();
+
+    Path outDir = workDir.resolve(task.taskId());
+    Files.createDirectories(outDir);
+    try (CausalLm model = loadBase(task, profile)) {
+      int first = task.firstLayer() >= 0 ? task.firstLayer() : 0;
+      int last = task.firstLayer() >= 0 ? task.lastLayer() : profile.numLayers() - 1;
+      Map<String, float[]> before = task.mode().isLora()
+          ? Map.of()
+          : DeltaExporter.snapshot(model, first, last, task.firstLayer() < 0);
+      double shardBefore = TrainingSession.evaluate(model, shardEval);
+      double heldBefore = TrainingSession.evaluate(model, heldEval);
+      double lastLoss = Double.NaN;
+      long trainStart = System.nanoTime();
+      try (TrainingSession session = new TrainingSession(model, config, shard,
+          task.mode() == TrainingMode.QLORA ? new Nf4Quantizer() : null)) {
+        Path checkpoint = outDir.resolve("checkpoint");
+        if (Files.isRegularFile(checkpoint.resolve("state.json"))) {
+          session.resume(checkpoint);
+        }
+        while (session.step() < config.steps()) {
+          if (cancelled.getAsBoolean()) {
+            throw new CancellationException("task " + task.taskId() + " cancelled at step " + session.step());
+          }
+          StepResult r = session.trainStep();
+          lastLoss = r.loss();
+          if (checkpointEvery > 0 && r.step() % checkpointEvery == 0 && r.step() < config.steps()) {
+            session.saveCheckpoint(checkpoint);
+          }
+          double secs = (System.nanoTime() - trainStart) / 1e9;
+          double tps = session.tokens() / Math.max(secs, 1e-9);
+          double eta = secs / r.step() * (config.steps() - r.step());
+          progress.accept(new JobProgress(task.taskId(), r.step(), config.steps(), r.loss(), tps, eta));
+        }
+        double shardAfter = session.evaluate(shardEval);
+        double heldAfter = session.evaluate(heldEval);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double trainSecs = (System.nanoTime() - trainStart) / 1e9;
+        Map<String, String> metrics = new TreeMap<>();
+        metrics.put("loss_before", fmt(shardBefore));
+        metrics.put("loss_after", fmt(shardAfter));
+        metrics.put("heldout_loss_before", fmt(heldBefore));
+        metrics.put("heldout_loss_after", fmt(heldAfter));
+        metrics.put("last_train_loss", fmt(lastLoss));
+        metrics.put("tokens", Long.toString(session.tokens()));
+        metrics.put("steps", Integer.toString(session.step()));
+        metrics.put("wall_time_s", fmt(wall));
+        metrics.put("tokens_per_s", fmt(session.tokens() / trainSecs));
+        metrics.put("mode", task.mode().name());
+        metrics.put("shard_index", Integer.toString(task.shardIndex()));
+
+        DeltaMetadata.Builder template = DeltaMetadata.builder()
+            .setBaseHash(baseHash(task))
+            .setRoundId(task.roundId())
+            .setTrainerId(trainerId);
+        metrics.forEach(template::optMetric);
+        List<DeltaFile> deltas = task.mode().isLora()
+            ? DeltaExporter.lora(model, template)
+            : DeltaExporter.dense(model, before, template);
+        List<Path> files = new ArrayList<>();
+        for (DeltaFile d : deltas) {
+          Path f = outDir.resolve("delta-" + d.metadata().layer() + ".safetensors");
+          d.write(f);
+          files.add(f);
+        }
+        Path peft = null;
+        if (task.mode().isLora()) {
+          peft = outDir.resolve("peft-adapter");
+          PeftAdapters.export(DeltaExporter.adapter(model, profile.name()), peft, DType.F32);
+        }
+        return new JobResult(task, files, deltas, peft, metrics);
+      }
+    }
+  }
+
+  private CausalLm loadBase(TrainingTask task, ModelProfile profile) throws IOException {
+    if (task.baseCheckpoint().startsWith("random:")) {
+      int seed = Integer.parseInt(task.baseCheckpoint().substring("random:".length()));
+      return new CausalLm(profile, device, seed);
+    }
+    return HfCheckpoints.load(Path.of(task.baseCheckpoint()), device);
+  }
+
+  private static ContentHash baseHash(TrainingTask task) {
+    if (!task.baseHash().isEmpty()) {
+      return ContentHash.parse(task.baseHash());
+    }
+    return ContentHash.sha256(("base:" + task.profile() + ":" + task.baseCheckpoint())
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Tokenizer tokenizer(TrainingTask task, ModelProfile profile) throws IOException {
+    if (task.tokenizer().equals("bytes")) {
+      return new ByteTokenizer(profile.vocabSize());
+    }
+    return new HfTokenizer(Path.of(task.tokenizer()), profile.vocabSize(), "</s>");
+  }
+
+  static Corpus loadCorpus(String dataset) throws IOException {
+    if (dataset.equals("europarl") || dataset.startsWith("europarl:")) {
+      int max = dataset.contains(":") ? Integer.parseInt(dataset.substring(dataset.indexOf(':') + 1)) : 0;
+      return Corpus.europarl(max);
+    }
+    Path p = Path.of(dataset);
+    if (!Files.isRegularFile(p)) {
+      throw new IOException("dataset " + dataset + " not found");
+    }
+    return p.toString().endsWith(".jsonl") ? Corpus.fromJsonl(p, "text") : Corpus.fromText(p);
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+}

@@ -1,0 +1,115 @@
+package io.deltachain.trainer.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.delta.DeltaKind;
+import io.deltachain.core.delta.DeltaMetadata;
+import io.deltachain.core.profile.TrainingMode;
+import io.deltachain.core.tensor.SafeTensorsReader;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingJobTest {
+
+  static TrainingTask task(String id, TrainingMode mode, int first, int last, String base) {
+    return new TrainingTask(id, 3, "tiny-1m", base, "", mode, first, last, 4, 8,
+        List.of("q_proj", "v_proj"), "europarl:400", "bytes", "", 17, 1, 4, 4, 4, 32, 3e-3, "fp32");
+  }
+
+  @Test
+  @DisplayName("a LoRA task writes one LoRA delta per assigned layer with metrics, and a PEFT adapter with PEFT names and shapes")
+  void loraJob(@TempDir Path dir) throws Exception {
+    TrainingJob job = new TrainingJob(dir, "trainer-a", Device.cpu());
+    List<JobProgress> progress = new ArrayList<>();
+    JobResult r = job.run(task("t-lora", TrainingMode.LORA, 1, 2, "random:5"), progress::add, () -> false);
+    assertThat(progress).hasSize(4);
+    assertThat(progress.get(3).step()).isEqualTo(4);
+    assertThat(r.deltaFiles()).hasSize(2);
+    DeltaMetadata m = DeltaFile.readMetadata(r.deltaFiles().get(0));
+    assertThat(m.kind()).isEqualTo(DeltaKind.LORA);
+    assertThat(m.layer()).isEqualTo("model.layers.1");
+    assertThat(m.loraRank()).isEqualTo(4);
+    assertThat(m.trainerId()).isEqualTo("trainer-a");
+    assertThat(m.metrics()).containsKeys("loss_before", "loss_after", "heldout_loss_before", "heldout_loss_after",
+        "tokens", "steps", "wall_time_s");
+    assertThat(m.metrics().get("tokens")).isEqualTo(Long.toString(4L * 4 * 32));
+    DeltaFile d = DeltaFile.read(r.deltaFiles().get(1));
+    assertThat(d.tensors().keySet()).containsExactly(
+        "model.layers.2.self_attn.q_proj.lora_A.weight", "model.layers.2.self_attn.q_proj.lora_B.weight",
+        "model.layers.2.self_attn.v_proj.lora_A.weight", "model.layers.2.self_attn.v_proj.lora_B.weight");
+
+    Path peft = r.peftAdapter();
+    JsonObject cfg = new JsonObject(Files.readString(peft.resolve("adapter_config.json")));
+    assertThat(cfg.getString("peft_type")).isEqualTo("LORA");
+    assertThat(cfg.getInteger("r")).isEqualTo(4);
+    assertThat(cfg.getInteger("lora_alpha")).isEqualTo(8);
+    assertThat(cfg.getJsonArray("target_modules").getList()).containsExactly("q_proj", "v_proj");
+    try (SafeTensorsReader st = SafeTensorsReader.open(peft.resolve("adapter_model.safetensors"))) {
+      assertThat(st.names()).hasSize(8).allMatch(n -> n.startsWith("base_model.model.model.layers."));
+      assertThat(st.info("base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight").shape())
+          .containsExactly(4, 128);
+      assertThat(st.info("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight").shape())
+          .containsExactly(64, 4);
+    }
+  }
+
+  @Test
+  @DisplayName("a FULL task on layer 2 writes one dense delta holding every tensor of layer 2, and it is non-zero")
+  void fullJob(@TempDir Path dir) throws Exception {
+    TrainingJob job = new TrainingJob(dir, "trainer-b", Device.cpu());
+    JobResult r = job.run(task("t-full", TrainingMode.FULL, 2, 2, "random:5"), p -> { }, () -> false);
+    assertThat(r.deltas()).hasSize(1);
+    DeltaFile d = DeltaFile.read(r.deltaFiles().get(0));
+    assertThat(d.metadata().kind()).isEqualTo(DeltaKind.DENSE);
+    assertThat(d.tensors()).hasSize(9).allSatisfy((name, t) -> {
+      assertThat(name).startsWith("model.layers.2.");
+      double sum = 0;
+      for (float v : t.data()) {
+        sum += Math.abs(v);
+      }
+      assertThat(sum).as(name).isGreaterThan(0);
+    });
+  }
+
+  @Test
+  @DisplayName("a job interrupted after a checkpoint continues from it and ends with the uninterrupted job's deltas")
+  void jobResumesFromCheckpoint(@TempDir Path dir) throws Exception {
+    TrainingTask t = task("t-resume", TrainingMode.LORA, 0, 0, "random:6");
+    JobResult straight = new TrainingJob(dir.resolve("a"), "n", Device.cpu()).run(t, p -> { }, () -> false);
+    TrainingJob interrupted = new TrainingJob(dir.resolve("b"), "n", Device.cpu(), 2);
+    List<Integer> seen = new ArrayList<>();
+    try {
+      interrupted.run(t, p -> seen.add(p.step()), () -> seen.size() >= 3);
+    } catch (java.util.concurrent.CancellationException expected) {
+      // stopped after step 3, with a checkpoint at step 2
+    }
+    List<Integer> resumedSteps = new ArrayList<>();
+    JobResult resumed = interrupted.run(t, p -> resumedSteps.add(p.step()), () -> false);
+    assertThat(resumedSteps).containsExactly(3, 4);
+    assertThat(resumed.deltas().get(0).tensors()).allSatisfy((name, tensor) ->
+        assertThat(tensor.data()).as(name).containsExactly(straight.deltas().get(0).tensors().get(name).data()));
+  }
+
+  @Test
+  @DisplayName("tasks this node cannot run are refused with a reason")
+  void refusals() {
+    assertThat(TrainingJob.refusal(new TrainingTask("x", 1, "no-such-model", "random:1", "", TrainingMode.FULL, -1, -1,
+        4, 8, List.of(), "europarl", "bytes", "", 1, 0, 1, 1, 1, 8, 1e-3, "fp32"), 1L << 40, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("unknown model profile"));
+    assertThat(TrainingJob.refusal(task("y", TrainingMode.LORA, 0, 1, "/nonexistent/base"), 1L << 40, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("base checkpoint").contains("missing"));
+    assertThat(TrainingJob.refusal(task("z", TrainingMode.FULL, -1, -1, "random:1"), 1000, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("not enough memory"));
+    assertThat(TrainingJob.refusal(task("w", TrainingMode.LORA, 0, 9, "random:1"), 1L << 40, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("invalid assignment"));
+    assertThat(TrainingJob.refusal(task("ok", TrainingMode.LORA, 0, 1, "random:1"), 1L << 40, Device.cpu())).isEmpty();
+  }
+}
