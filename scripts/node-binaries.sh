@@ -8,41 +8,55 @@
 # Environment:
 #   DELTACHAIN_BIN_CACHE   cache directory (default: ${XDG_CACHE_HOME:-$HOME/.cache}/deltachain/bin)
 #   COMETBFT_VERSION       default v0.38.25
-#   KUBO_VERSION           default v0.39.0 (v0.40.1 to v0.43.0 carry go.mod exclude directives, which `go install pkg@version` refuses)
+#   KUBO_VERSION           default v0.41.0 (needs Go >= 1.26.2; v0.39.x and older do not build with Go 1.26)
 set -euo pipefail
 
 COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.25}"
-KUBO_VERSION="${KUBO_VERSION:-v0.39.0}"
+KUBO_VERSION="${KUBO_VERSION:-v0.41.0}"
 CACHE="${DELTACHAIN_BIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/deltachain/bin}"
 PRINT=0
 [[ "${1:-}" == "--print" ]] && PRINT=1
 
 log() { echo "[node-binaries] $*" >&2; }
 
-if ! command -v go >/dev/null 2>&1; then
-  log "ERROR: Go is not installed, so CometBFT ${COMETBFT_VERSION} and kubo ${KUBO_VERSION} cannot be built."
-  log "Install Go >= 1.26 (https://go.dev/dl/) or run the network in containers with compose.yaml instead."
-  exit 2
-fi
-
-# install NAME VERSION MODULE BINARY VERIFY_ARGS
-install_one() {
-  local name="$1" version="$2" module="$3" binary="$4"
-  local dir="$CACHE/$name-$version"
-  if [[ -x "$dir/$binary" ]]; then
-    log "$name $version already in $dir"
-  else
-    log "building $name $version with: go install $module@$version (first time takes a few minutes)"
-    mkdir -p "$dir.tmp"
-    GOBIN="$dir.tmp" CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -trimpath" go install "$module@$version"
-    rm -rf "$dir"
-    mv "$dir.tmp" "$dir"
-    log "$name $version installed in $dir"
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    log "ERROR: Go is not installed, so CometBFT ${COMETBFT_VERSION} and kubo ${KUBO_VERSION} cannot be built."
+    log "Install Go >= 1.26 (https://go.dev/dl/) or run the network in containers with compose.yaml instead."
+    exit 2
   fi
 }
 
-install_one cometbft "$COMETBFT_VERSION" github.com/cometbft/cometbft/cmd/cometbft cometbft
-install_one kubo "$KUBO_VERSION" github.com/ipfs/kubo/cmd/ipfs ipfs
+# install NAME VERSION MODULE PACKAGE BINARY
+#
+# `go install MODULE/PACKAGE@VERSION` refuses modules whose go.mod has exclude or replace
+# directives (kubo v0.40.1 and later have them), so the module is downloaded to the Go module
+# cache and `go install ./PACKAGE` runs inside it, as its main module: same source, same
+# pinned dependencies (go.sum), directives honoured.
+install_one() {
+  local name="$1" version="$2" module="$3" package="$4" binary="$5"
+  local dir="$CACHE/$name-$version"
+  if [[ -x "$dir/$binary" ]]; then
+    log "$name $version already in $dir"
+    return
+  fi
+  require_go
+  log "building $name $version: go install $module/$package@$version (first time takes a few minutes)"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  local src
+  src=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  if [[ -z "$src" || ! -d "$src" ]]; then
+    log "ERROR: could not download $module@$version from the Go module proxy"
+    exit 4
+  fi
+  (cd "$src" && GOBIN="$dir.tmp" CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -trimpath -mod=readonly" go install "./$package")
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+  log "$name $version installed in $dir"
+}
+
+install_one cometbft "$COMETBFT_VERSION" github.com/cometbft/cometbft cmd/cometbft cometbft
+install_one kubo "$KUBO_VERSION" github.com/ipfs/kubo cmd/ipfs ipfs
 
 COMETBFT="$CACHE/cometbft-$COMETBFT_VERSION/cometbft"
 IPFS="$CACHE/kubo-$KUBO_VERSION/ipfs"
