@@ -25,7 +25,7 @@ public final class SignatureVerifier {
     if (pub.length != Ed25519.PUBLIC_KEY_LENGTH || sig.length != Ed25519.SIGNATURE_LENGTH) {
       return false;
     }
-    byte[] msg = TxEnvelopes.signedBytes(env.getChainId(), env.getBodyType(), env.getBody());
+    byte[] msg = TxEnvelopes.signedBytes(pub, env.getNonce(), env.getChainId(), env.getBodyType(), env.getBody());
     try {
       return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(sig, 0, pub, 0, msg, 0, msg.length);
     } catch (RuntimeException malformed) {
