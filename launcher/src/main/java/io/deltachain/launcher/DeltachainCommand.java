@@ -40,7 +40,7 @@ public final class DeltachainCommand implements Callable<Integer> {
   @Command(name = "demo", description = "Start a 4-validator devnet, run one LoRA round (2 honest trainers, 1 poisoning),"
       + " print the result table, stop everything.")
   static final class Demo implements Callable<Integer> {
-    @CommandLine.Option(names = "--steps", defaultValue = "40", description = "optimizer steps per trainer (default ${DEFAULT-VALUE})")
+    @CommandLine.Option(names = "--steps", defaultValue = "60", description = "optimizer steps per trainer (default ${DEFAULT-VALUE})")
     int steps;
 
     @Override
