@@ -159,12 +159,11 @@ public final class DemoRound {
       say("%s finished: %s", t.moniker(), done.encode());
       // PyTorch training and evaluation in one JVM at once turned the training loss into NaN on
       // this setup, so in the one-JVM demo each delta is judged before the next trainer starts
-      // (separate processes, as in a real deployment, have no such constraint).
+      // (separate processes, as in a real deployment, have no such constraint): every validator
+      // must have sent its verdict, not only the 2/3 that decide.
       int submitted = net.trainers().indexOf(t) + 1;
-      awaitTrue(Duration.ofSeconds(240), "verdicts on the first " + submitted + " deltas", () -> {
-        JsonArray ds = query(chain, "/round/" + roundId).getJsonArray("deltas");
-        return ds.size() >= submitted && ds.stream().allMatch(id -> !query(chain, "/delta/" + id).getString("status").equals("PENDING"));
-      });
+      awaitTrue(Duration.ofSeconds(240), "every validator's verdicts on the first " + submitted + " deltas",
+          () -> net.validators().stream().allMatch(v -> v.sink().verdictsSent() >= submitted));
     }
 
     // The round's deltas on chain, then their verdicts.

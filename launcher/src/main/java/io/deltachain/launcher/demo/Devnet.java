@@ -70,7 +70,7 @@ public final class Devnet implements AutoCloseable {
 
   /** One validator service and what it owns. */
   public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ModelLossEvaluator model,
-      TxSigner signer, DeltaStoreClient store) {}
+      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink) {}
 
   /** One trainer identity. */
   public record TrainerNode(int index, NodeKey key, boolean poisoned, ChainClient chain, String moniker) {}
@@ -174,12 +174,13 @@ public final class Devnet implements AutoCloseable {
       long last = await(c.lastNonce(n.validatorKey.address()), 30);
       TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
       DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
+      ChainVerdictSink sink = new ChainVerdictSink(c, signer);
       ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
           dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
-          new ChainVerdictSink(c, signer), new VerdictEngine());
+          sink, new VerdictEngine());
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc));
+      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink));
     }
     say("%d validator services following their own nodes, signing verdicts with each node's priv_validator_key",
         validatorNodes.size());

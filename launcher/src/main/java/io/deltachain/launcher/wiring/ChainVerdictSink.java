@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 public final class ChainVerdictSink implements VerdictSink {
   private final ChainClient chain;
   private final TxSigner signer;
+  private final java.util.concurrent.atomic.AtomicLong verdicts = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param signer the validator's consensus key, with its last nonce on chain */
   public ChainVerdictSink(ChainClient chain, TxSigner signer) {
@@ -21,8 +22,14 @@ public final class ChainVerdictSink implements VerdictSink {
     this.signer = signer;
   }
 
+  /** Verdicts this validator has sent so far (whether or not the ledger still needed them). */
+  public long verdictsSent() {
+    return verdicts.get();
+  }
+
   @Override
   public Future<Void> submit(VerdictBatch batch) {
+    verdicts.addAndGet(batch.getVerdictsCount());
     byte[] tx;
     synchronized (signer) {
       tx = signer.sign(BodyType.VERDICT_BATCH, batch);
