@@ -6,6 +6,8 @@ import static io.deltachain.abci.it.ChainFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.abci.client.ChainClient;
+import io.deltachain.abci.client.ChainEvent;
+import io.deltachain.abci.client.EventSubscription;
 import io.deltachain.abci.client.TxSigner;
 import io.deltachain.abci.node.LocalNet;
 import io.deltachain.core.crypto.NodeKey;
@@ -104,6 +106,10 @@ class CrashRecoveryIT {
     long h = idleHeight();
     ChainClient.AbciInfo before = await(client.abciInfo());
     assertThat(before.lastBlockHeight()).isEqualTo(h);
+    // A subscription opened before the crash must come back by itself after the node restarts.
+    java.util.List<ChainEvent> deltaEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EventSubscription sub = client.subscribe("tm.event='Tx' AND delta.round='crash-1'", deltaEvents::add);
+    eventually(Duration.ofSeconds(10), "the subscription", sub::connected);
 
     crashAndRestart();
     String ready = net.node(0).appReadyLine();
@@ -115,9 +121,16 @@ class CrashRecoveryIT {
     assertThat(after.lastBlockAppHash()).isEqualTo(before.lastBlockAppHash());
     assertThat(await(client.queryJson("/round/crash-1")).getLong("delta_count")).isEqualTo(5);
 
-    ChainClient.CommitResult next = commit(client, trainer.submitDelta(ChainFixture.delta("crash-1", "after", new byte[0])));
-    assertThat(next.height()).isGreaterThan(before.lastBlockHeight());
-    assertThat(await(client.queryJson("/round/crash-1")).getLong("delta_count")).isEqualTo(6);
+    try {
+      eventually(Duration.ofSeconds(30), "the subscription to reconnect", () -> sub.connected() && sub.connects() >= 2);
+      ChainClient.CommitResult next = commit(client, trainer.submitDelta(ChainFixture.delta("crash-1", "after", new byte[0])));
+      assertThat(next.height()).isGreaterThan(before.lastBlockHeight());
+      assertThat(await(client.queryJson("/round/crash-1")).getLong("delta_count")).isEqualTo(6);
+      eventually(Duration.ofSeconds(10), "the post-restart delta event", () -> deltaEvents.stream()
+          .anyMatch(e -> next.hash().equalsIgnoreCase(e.first("tx.hash"))));
+    } finally {
+      sub.close();
+    }
   }
 
   @Test

@@ -77,8 +77,9 @@ class SingleValidatorIT {
   @Test
   @DisplayName("register, start a round, submit a delta, verdict accepts it, a checkpoint is accepted and the lineage is queryable")
   void roundEndToEnd() {
-    TxSigner validator = new TxSigner(net.node(0).validatorKey, CHAIN, 0);
-    TxSigner coordinator = new TxSigner(COORDINATOR, CHAIN, 0);
+    // Test methods share the chain and run in any order: signers start from the ledger's nonces.
+    TxSigner validator = new TxSigner(net.node(0).validatorKey, CHAIN, await(client.lastNonce(net.node(0).validatorKey.address())));
+    TxSigner coordinator = registeredCoordinator();
     TxSigner trainer = new TxSigner(TRAINER, CHAIN, 0);
 
     List<ChainEvent> accepted = new CopyOnWriteArrayList<>();
@@ -86,7 +87,6 @@ class SingleValidatorIT {
     try {
       eventually(Duration.ofSeconds(10), "the websocket subscription", sub::connected);
 
-      commit(client, coordinator.registerNode(NodeRole.COORDINATOR, "coordinator", Capabilities.getDefaultInstance(), 0));
       commit(client, trainer.registerNode(NodeRole.TRAINER, "trainer-1",
           Capabilities.newBuilder().setDevice("cpu").setGpuClass("cpu").setMemoryBytes(1L << 33).build(), 0));
       commit(client, coordinator.startRound(ChainFixture.round("round-1", 1_000, 1_000)));
@@ -121,6 +121,43 @@ class SingleValidatorIT {
     } finally {
       sub.close();
     }
+  }
+
+  /** The genesis coordinator, registered once whichever test runs first. */
+  private static synchronized TxSigner registeredCoordinator() {
+    TxSigner coordinator = new TxSigner(COORDINATOR, CHAIN, await(client.lastNonce(COORDINATOR.address())));
+    if (coordinator.lastNonce() == 0) {
+      commit(client, coordinator.registerNode(NodeRole.COORDINATOR, "coordinator", Capabilities.getDefaultInstance(), 0));
+    }
+    return coordinator;
+  }
+
+  @Test
+  @DisplayName("the VerdictBatcher sends all verdicts queued before a block as one transaction")
+  void verdictBatcherOneTxPerBlock() {
+    TxSigner coordinator = registeredCoordinator();
+    commit(client, coordinator.startRound(ChainFixture.round("batched", 1_000, 1_000)));
+    TxSigner trainer = new TxSigner(ChainFixture.key(4), CHAIN, 0);
+    commit(client, trainer.registerNode(NodeRole.TRAINER, "batch-trainer", Capabilities.getDefaultInstance(), 0));
+    List<byte[]> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(commit(client, trainer.submitDelta(ChainFixture.delta("batched", "b" + i, new byte[0]))).txData());
+    }
+    byte[] validatorAddress = net.node(0).validatorKey.address();
+    long nonceBefore = await(client.lastNonce(validatorAddress));
+    TxSigner validator = new TxSigner(net.node(0).validatorKey, CHAIN, nonceBefore);
+    try (io.deltachain.abci.client.VerdictBatcher batcher =
+        new io.deltachain.abci.client.VerdictBatcher(client, validator, 4_096).flushEveryBlock()) {
+      eventually(Duration.ofSeconds(10), "the block subscription", batcher::subscribed);
+      batcher.addAll(ids.stream().map(id -> TxSigner.verdict(id, true, 500_000)).toList());
+      for (byte[] id : ids) {
+        eventually(Duration.ofSeconds(20), "delta accepted", () ->
+            "ACCEPTED".equals(await(client.queryJson("/delta/" + hex(id))).getString("status")));
+      }
+      assertThat(batcher.batchesSent()).isEqualTo(1);
+      assertThat(batcher.pending()).isZero();
+    }
+    assertThat(await(client.lastNonce(validatorAddress))).as("one transaction carried all five verdicts").isEqualTo(nonceBefore + 1);
   }
 
   @Test
