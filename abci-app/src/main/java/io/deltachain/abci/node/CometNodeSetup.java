@@ -101,9 +101,9 @@ public final class CometNodeSetup {
   // ---------------------------------------------------------------- the binary
 
   /**
-   * The pinned {@code cometbft} binary: {@code -Ddeltachain.cometbft}, else {@code $COMETBFT_BIN},
-   * else the node-binary cache ({@code ~/.cache/deltachain/bin/cometbft-v0.38.25/cometbft}),
-   * else the bootstrap script via {@link NodeBinaries#resolve()} (which builds it when missing).
+   * The pinned {@code cometbft} binary: an operator's explicit {@code -Ddeltachain.cometbft} or
+   * {@code $COMETBFT_BIN}, else the node-binary bootstrap ({@link NodeBinaries#resolve()}, which
+   * builds it when missing).
    */
   public static Path cometbftBinary() {
     for (String candidate : new String[] {System.getProperty("deltachain.cometbft"), System.getenv("COMETBFT_BIN")}) {
@@ -114,15 +114,6 @@ public final class CometNodeSetup {
         }
         return p;
       }
-    }
-    String cache = System.getenv("DELTACHAIN_BIN_CACHE");
-    if (cache == null) {
-      String xdg = System.getenv("XDG_CACHE_HOME");
-      cache = (xdg != null ? xdg : System.getProperty("user.home") + "/.cache") + "/deltachain/bin";
-    }
-    Path cached = Paths.get(cache, "cometbft-v0.38.25", "cometbft");
-    if (Files.isExecutable(cached)) {
-      return cached;
     }
     return NodeBinaries.resolve().cometbft();
   }

@@ -19,7 +19,7 @@ import java.util.List;
  * @param grpcEnabled whether to start the gRPC API
  * @param grpcHost gRPC bind address
  * @param grpcPort gRPC port (0 = any)
- * @param addresses event-bus addresses
+ * @param addresses event-bus addresses (overridable through the {@code "addresses"} map)
  * @param ipfs zero or more kubo daemons to replicate to and read through
  * @param policy inline threshold, replication and caching
  * @param gcEnabled whether garbage collection runs
@@ -37,7 +37,6 @@ public record DeltaStoreConfig(LocalStoreConfig local, HttpApiConfig http, boole
     LocalStoreConfig local = LocalStoreConfig.fromJson(j);
     JsonObject http = j.getJsonObject("http", new JsonObject());
     JsonObject grpc = j.getJsonObject("grpc", new JsonObject());
-    JsonObject bus = j.getJsonObject("eventBus", new JsonObject());
     List<IpfsConfig> ipfs = new ArrayList<>();
     Object ipfsValue = j.getValue("ipfs");
     List<JsonObject> ipfsEntries = new ArrayList<>();
@@ -65,8 +64,26 @@ public record DeltaStoreConfig(LocalStoreConfig local, HttpApiConfig http, boole
     return new DeltaStoreConfig(local,
         new HttpApiConfig(httpConfig.host(), httpConfig.port(), httpConfig.maxUploadBytes(), policyConfig.inlineMaxBytes()),
         grpc.getBoolean("enabled", true), grpc.getString("host", httpConfig.host()), grpc.getInteger("port", 8471),
-        new DeltaStoreAddresses(bus.getString("prefix", DeltaStoreAddresses.DEFAULT_PREFIX)), ipfs, policyConfig,
+        DeltaStoreAddresses.fromConfig(j), ipfs, policyConfig,
         gc.getBoolean("enabled", false), gc.getLong("intervalSeconds", 600L) * 1000, gc.getLong("retentionBlocks", 1000L));
+  }
+
+  /**
+   * From the node's typed configuration in core ({@code delta-store.*} and {@code ipfs.*} keys):
+   * the settings those keys do not cover keep their defaults here.
+   */
+  public static DeltaStoreConfig fromCore(io.deltachain.core.config.DeltaStoreConfig store,
+      io.deltachain.core.config.IpfsConfig ipfs) {
+    JsonObject j = new JsonObject().put("dataDir", store.dataDir().toString())
+        .put("http", new JsonObject().put("host", store.http().host()).put("port", store.http().port())
+            .put("maxUploadBytes", store.maxUploadBytes()))
+        .put("grpc", new JsonObject().put("host", store.http().host())
+            .put("port", store.http().port() == 0 ? 0 : store.http().port() + 1))
+        .put("policy", new JsonObject().put("inlineMaxBytes", store.inlineThresholdBytes()));
+    if (ipfs != null && ipfs.enabled()) {
+      j.put("ipfs", new JsonObject().put("apiUrl", ipfs.apiUrl().toString()));
+    }
+    return fromJson(j);
   }
 
   /** Defaults for a data directory: local only, HTTP on port 0, gRPC on port 0. */

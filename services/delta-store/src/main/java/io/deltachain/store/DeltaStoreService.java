@@ -53,7 +53,7 @@ public final class DeltaStoreService extends VerticleBase {
         .compose(local -> openIpfs(0).map(v -> local))
         .compose(local -> {
           store = new StorePolicy(vertx, local, List.copyOf(ipfsStores), config.policy());
-          http = new HttpApiVerticle(store, config.http());
+          http = new HttpApiVerticle(store, config.http(), config.addresses().stored());
           return vertx.deployVerticle(http);
         })
         .compose(id -> {
@@ -61,7 +61,7 @@ public final class DeltaStoreService extends VerticleBase {
             return Future.succeededFuture();
           }
           grpc = new GrpcApiVerticle(store, config.grpcHost(), config.grpcPort(), config.http().maxUploadBytes(),
-              config.policy().inlineMaxBytes());
+              config.policy().inlineMaxBytes(), config.addresses().stored());
           return vertx.deployVerticle(grpc);
         })
         .compose(id -> vertx.deployVerticle(new EventBusApiVerticle(store, config.addresses())))

@@ -47,16 +47,28 @@ public enum StoreError {
     return wireName;
   }
 
-  /** The failure code used with {@code Message.fail} on the event bus: 1000 + ordinal (append new constants at the end). */
+  /**
+   * The failure code used with {@code Message.fail} on the event bus: the HTTP status, as the
+   * shared contract in core ({@code core.bus.DeltaStoreAddresses}) states (404 for unknown content).
+   */
   public int busCode() {
-    return 1000 + ordinal();
+    return httpStatus;
   }
 
-  /** The error for an event-bus failure code, or {@link #INTERNAL} for an unknown one. */
+  /** The error for an event-bus failure code (the generic one where several share a status). */
   public static StoreError fromBusCode(int code) {
-    StoreError[] all = values();
-    int i = code - 1000;
-    return i >= 0 && i < all.length ? all[i] : INTERNAL;
+    return switch (code) {
+      case 400 -> BAD_REQUEST;
+      case 500 -> INTERNAL;
+      default -> {
+        for (StoreError e : values()) {
+          if (e.httpStatus == code) {
+            yield e;
+          }
+        }
+        yield INTERNAL;
+      }
+    };
   }
 
   /** The error for a wire name, or {@link #INTERNAL} for an unknown one. */

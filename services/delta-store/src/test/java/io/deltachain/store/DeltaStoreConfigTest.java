@@ -47,6 +47,25 @@ class DeltaStoreConfigTest {
   }
 
   @Test
+  @DisplayName("the node's typed configuration from core maps onto the store's, and address overrides apply")
+  void fromCoreAndOverrides() {
+    var core = new io.deltachain.core.config.DeltaStoreConfig(dir, new io.deltachain.core.config.HttpConfig("127.0.0.1", 9000),
+        1L << 30, 100_000);
+    var ipfs = new io.deltachain.core.config.IpfsConfig(true, java.net.URI.create("http://127.0.0.1:5009"));
+    DeltaStoreConfig c = DeltaStoreConfig.fromCore(core, ipfs);
+    assertThat(c.http().port()).isEqualTo(9000);
+    assertThat(c.http().maxUploadBytes()).isEqualTo(1L << 30);
+    assertThat(c.policy().inlineMaxBytes()).isEqualTo(100_000);
+    assertThat(c.ipfs()).singleElement().satisfies(i -> assertThat(i.apiUrl().getPort()).isEqualTo(5009));
+    assertThat(DeltaStoreConfig.fromCore(core, new io.deltachain.core.config.IpfsConfig(false, ipfs.apiUrl())).ipfs()).isEmpty();
+
+    DeltaStoreConfig staged = DeltaStoreConfig.fromJson(new JsonObject().put("dataDir", dir.toString())
+        .put("addresses", new JsonObject().put("delta-store.stat", "staging.delta-store.stat")));
+    assertThat(staged.addresses().stat()).isEqualTo("staging.delta-store.stat");
+    assertThat(staged.addresses().exists()).isEqualTo("delta-store.exists");
+  }
+
+  @Test
   @DisplayName("bad values are refused with the key named")
   void badValues() {
     assertThatThrownBy(() -> DeltaStoreConfig.fromJson(new JsonObject())).hasMessageContaining("dataDir");

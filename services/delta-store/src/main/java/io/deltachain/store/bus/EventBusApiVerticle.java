@@ -1,5 +1,8 @@
 package io.deltachain.store.bus;
 
+import io.deltachain.core.bus.StatReply;
+import io.deltachain.core.bus.StatRequest;
+import io.deltachain.core.content.Cid;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.store.ContentStore;
 import io.deltachain.store.StoreError;
@@ -14,8 +17,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Small store operations on the event bus: stat, exists, pin, unpin (see
- * {@link DeltaStoreAddresses}). Failures use {@code message.fail(StoreError.busCode(), text)}.
+ * Small store operations on the event bus: stat and exists as core's contract defines them
+ * ({@link StatRequest} in, {@link StatReply} or a Boolean out), pin and unpin (see
+ * {@link DeltaStoreAddresses}). Failures use {@code message.fail(StoreError.busCode(), text)}:
+ * 404 for content the store does not have, 400 for a malformed request.
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private final ContentStore store;
@@ -29,18 +34,19 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    register(addresses.stat(), h -> store.stat(h).map(s -> s.toJson()));
-    register(addresses.exists(), h -> store.exists(h).map(e -> new JsonObject().put("hash", h.hex()).put("exists", e)));
+    register(addresses.stat(), h -> store.stat(h).map(s -> new StatReply(s.hash(), s.size(),
+        s.cid() == null ? null : Cid.parse(s.cid()), s.cid() == null ? "local" : "ipfs").toJson()));
+    register(addresses.exists(), store::exists);
     register(addresses.pin(), h -> store.pin(h).map(v -> new JsonObject().put("hash", h.hex()).put("pinned", true)));
     register(addresses.unpin(), h -> store.unpin(h).map(v -> new JsonObject().put("hash", h.hex()).put("pinned", false)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  private void register(String address, Function<ContentHash, Future<JsonObject>> op) {
+  private void register(String address, Function<ContentHash, Future<?>> op) {
     consumers.add(vertx.eventBus().<Object>consumer(address, msg -> handle(msg, op)));
   }
 
-  private static void handle(Message<Object> msg, Function<ContentHash, Future<JsonObject>> op) {
+  private static void handle(Message<Object> msg, Function<ContentHash, Future<?>> op) {
     ContentHash hash;
     try {
       hash = parse(msg.body());
@@ -59,13 +65,9 @@ public final class EventBusApiVerticle extends VerticleBase {
       throw new StoreException(StoreError.BAD_REQUEST,
           "expected a JSON object {\"hash\": \"<64 hex>\"}, got " + (body == null ? "nothing" : body.getClass().getSimpleName()));
     }
-    String hex = json.getString("hash");
-    if (hex == null) {
-      throw new StoreException(StoreError.BAD_REQUEST, "the request has no 'hash' field");
-    }
     try {
-      return ContentHash.parse(hex);
-    } catch (IllegalArgumentException e) {
+      return StatRequest.fromJson(json).hash();
+    } catch (RuntimeException e) {
       throw new StoreException(StoreError.BAD_REQUEST, e.getMessage());
     }
   }

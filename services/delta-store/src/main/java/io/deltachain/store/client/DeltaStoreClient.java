@@ -52,7 +52,8 @@ public final class DeltaStoreClient {
     this.vertx = vertx;
     this.basePath = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
-            .setDefaultPort(uri.getPort() > 0 ? uri.getPort() : 80).setKeepAlive(true).setTcpNoDelay(true),
+            .setDefaultPort(uri.getPort() > 0 ? uri.getPort() : 80).setKeepAlive(true).setTcpNoDelay(true)
+            .setMaxChunkSize(64 * 1024),
         new PoolOptions().setHttp1MaxSize(8));
   }
 

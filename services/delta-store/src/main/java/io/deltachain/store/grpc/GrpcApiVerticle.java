@@ -8,6 +8,7 @@ import io.deltachain.store.PutOptions;
 import io.deltachain.store.RangeRequest;
 import io.deltachain.store.StoreError;
 import io.deltachain.store.StoreException;
+import io.deltachain.store.http.StoredEvents;
 import io.deltachain.store.grpc.proto.DeltaStoreTransferGrpcService;
 import io.deltachain.store.grpc.proto.DownloadChunk;
 import io.deltachain.store.grpc.proto.DownloadRequest;
@@ -46,9 +47,15 @@ public final class GrpcApiVerticle extends VerticleBase {
   private final int port;
   private final long maxUploadBytes;
   private final long inlineMaxBytes;
+  private final String storedAddress;
   private HttpServer server;
 
-  public GrpcApiVerticle(ContentStore store, String host, int port, long maxUploadBytes, long inlineMaxBytes) {
+  /**
+   * @param storedAddress where {@code DeltaStored} is published after each upload, or null
+   */
+  public GrpcApiVerticle(ContentStore store, String host, int port, long maxUploadBytes, long inlineMaxBytes,
+      String storedAddress) {
+    this.storedAddress = storedAddress;
     this.store = store;
     this.host = host;
     this.port = port;
@@ -130,6 +137,7 @@ public final class GrpcApiVerticle extends VerticleBase {
         return;
       }
       store.put(new ChunkStream(req), options)
+          .onSuccess(r -> StoredEvents.publish(vertx, storedAddress, r))
           .onSuccess(r -> req.response().end(UploadReply.newBuilder().setHash(r.hash().hex()).setSize(r.size())
               .setCid(r.cid() == null ? "" : r.cid()).setInlineEligible(r.size() <= inlineMaxBytes).build()))
           .onFailure(t -> fail(req.response(), t));

@@ -1,5 +1,6 @@
 package io.deltachain.store.http;
 
+import io.deltachain.core.content.Cid;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.store.ContentStat;
 import io.deltachain.store.ContentStore;
@@ -56,11 +57,21 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private final ContentStore store;
   private final HttpApiConfig config;
+  private final String storedAddress;
   private HttpServer server;
 
+  /** An API that announces nothing on the event bus. */
   public HttpApiVerticle(ContentStore store, HttpApiConfig config) {
+    this(store, config, null);
+  }
+
+  /**
+   * @param storedAddress where {@code DeltaStored} is published after each upload, or null
+   */
+  public HttpApiVerticle(ContentStore store, HttpApiConfig config, String storedAddress) {
     this.store = store;
     this.config = config;
+    this.storedAddress = storedAddress;
   }
 
   /** The port actually bound (useful with port 0). */
@@ -142,6 +153,7 @@ public final class HttpApiVerticle extends VerticleBase {
       rc.response().writeContinue();
     }
     store.put(req, options)
+        .onSuccess(r -> StoredEvents.publish(vertx, storedAddress, r))
         .onSuccess(r -> rc.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(uploadJson(r).encode()))
@@ -252,6 +264,14 @@ public final class HttpApiVerticle extends VerticleBase {
     RangeRequest range = rangeHeader == null ? null : RangeRequest.http(rangeHeader);
     HttpServerResponse resp = rc.response();
     String cid = rc.request().getParam("cid");
+    if (cid != null && !cid.isBlank()) {
+      try {
+        Cid.parse(cid);
+      } catch (IllegalArgumentException e) {
+        sendError(resp, new StoreException(StoreError.BAD_REQUEST, "cid '" + cid + "' is not a CID: " + e.getMessage()));
+        return;
+      }
+    }
     Future<Void> known = cid == null || cid.isBlank() ? Future.succeededFuture()
         : store.exists(hash).compose(here -> here ? Future.succeededFuture() : store.link(hash, cid).mapEmpty());
     known.compose(v -> store.get(hash, range)).onSuccess(cs -> send(rc, cs, rangeHeader != null)).onFailure(t -> {

@@ -32,7 +32,9 @@ public final class KuboRpc {
     this.config = config;
     this.http = vertx.createHttpClient(
         new HttpClientOptions().setDefaultHost(config.apiUrl().getHost()).setDefaultPort(config.port())
-            .setKeepAlive(true).setTcpNoDelay(true),
+            .setKeepAlive(true).setTcpNoDelay(true)
+            // kubo streams cat output chunked; Vert.x's default 8 KiB chunks mean 8x more events.
+            .setMaxChunkSize(64 * 1024),
         new PoolOptions().setHttp1MaxSize(16));
   }
 

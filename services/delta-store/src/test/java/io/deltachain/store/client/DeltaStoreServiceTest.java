@@ -14,6 +14,8 @@ import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
 import io.deltachain.store.StoreError;
 import io.deltachain.store.StoreException;
+import io.deltachain.core.bus.DeltaStored;
+import io.deltachain.core.bus.StatRequest;
 import io.deltachain.store.bus.DeltaStoreAddresses;
 import io.deltachain.store.grpc.proto.StatReply;
 import io.deltachain.store.grpc.proto.UploadReply;
@@ -186,31 +188,36 @@ class DeltaStoreServiceTest {
   }
 
   @Test
-  @DisplayName("stat and exists on the event bus answer JSON, and fail with the store's codes")
+  @DisplayName("stat and exists on the event bus follow core's contract, and fail with 404 or 400 naming the problem")
   void eventBus(Vertx vertx, VertxTestContext ctx) {
     Uploaded up = await(http.upload(Buffer.buffer("on the bus")));
     DeltaStoreAddresses a = DeltaStoreAddresses.DEFAULT;
+    assertThat(a.stat()).isEqualTo(io.deltachain.core.bus.DeltaStoreAddresses.STAT);
     ContentHash unknown = ContentHash.sha256(new byte[] {44});
     Checkpoint replies = ctx.checkpoint(5);
-    vertx.eventBus().<JsonObject>request(a.stat(), new JsonObject().put("hash", up.hash().hex()))
+    vertx.eventBus().<JsonObject>request(a.stat(), new StatRequest(up.hash()).toJson())
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
-          assertThat(m.body().getLong("size")).isEqualTo(10);
+          io.deltachain.core.bus.StatReply reply = io.deltachain.core.bus.StatReply.fromJson(m.body());
+          assertThat(reply.sizeBytes()).isEqualTo(10);
+          assertThat(reply.hash()).isEqualTo(up.hash());
+          assertThat(reply.backend()).isEqualTo("local");
           replies.flag();
         })));
-    vertx.eventBus().<JsonObject>request(a.exists(), new JsonObject().put("hash", up.hash().hex()))
+    vertx.eventBus().<Boolean>request(a.exists(), new StatRequest(up.hash()).toJson())
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
-          assertThat(m.body().getBoolean("exists")).isTrue();
+          assertThat(m.body()).isTrue();
           replies.flag();
         })));
-    vertx.eventBus().<JsonObject>request(a.exists(), new JsonObject().put("hash", unknown.hex()))
+    vertx.eventBus().<Boolean>request(a.exists(), new StatRequest(unknown).toJson())
         .onComplete(ctx.succeeding(m -> ctx.verify(() -> {
-          assertThat(m.body().getBoolean("exists")).isFalse();
+          assertThat(m.body()).isFalse();
           replies.flag();
         })));
-    vertx.eventBus().request(a.stat(), new JsonObject().put("hash", unknown.hex()))
+    vertx.eventBus().request(a.stat(), new StatRequest(unknown).toJson())
         .onComplete(ctx.failing(t -> ctx.verify(() -> {
           ReplyException re = (ReplyException) t;
           assertThat(re.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+          assertThat(re.failureCode()).isEqualTo(404);
           assertThat(StoreError.fromBusCode(re.failureCode())).isEqualTo(StoreError.NOT_FOUND);
           assertThat(re.getMessage()).contains(unknown.hex());
           replies.flag();
@@ -219,9 +226,24 @@ class DeltaStoreServiceTest {
         .onComplete(ctx.failing(t -> ctx.verify(() -> {
           ReplyException re = (ReplyException) t;
           assertThat(StoreError.fromBusCode(re.failureCode())).isEqualTo(StoreError.BAD_REQUEST);
-          assertThat(re.getMessage()).contains("64 hex characters");
+          assertThat(re.getMessage()).contains("hash");
           replies.flag();
         })));
+  }
+
+  @Test
+  @DisplayName("every upload, HTTP or gRPC, is announced as DeltaStored on the event bus")
+  void storedEvents(Vertx vertx, VertxTestContext ctx) {
+    Path src = file(dir, "announced.bin", 300_000, 45);
+    Checkpoint announced = ctx.checkpoint(2);
+    vertx.eventBus().<JsonObject>consumer(io.deltachain.core.bus.DeltaStoreAddresses.DELTA_STORED, m -> ctx.verify(() -> {
+      DeltaStored e = DeltaStored.fromJson(m.body());
+      assertThat(e.sizeBytes()).isIn(300_000L, 5L);
+      announced.flag();
+    })).completion().onComplete(ctx.succeeding(v -> {
+      http.upload(src).onFailure(ctx::failNow);
+      grpc.upload(file(dir, "five.bin", 5, 46), null).onFailure(ctx::failNow);
+    }));
   }
 
   private Vertx vertx() {

@@ -187,6 +187,13 @@ class HttpApiLocalTest {
     assertThat(call(HttpMethod.HEAD, "/deltas/" + unknown).status()).isEqualTo(404);
     assertThat(call(HttpMethod.PUT, "/deltas/" + unknown + "/pin").status()).isEqualTo(404);
 
+    Resp badCid = call(HttpMethod.GET, "/deltas/" + unknown + "?cid=not-a-cid");
+    assertThat(badCid.status()).isEqualTo(400);
+    assertThat(badCid.json().getString("message")).contains("not-a-cid");
+    Resp noIpfs = call(HttpMethod.GET, "/deltas/" + unknown + "?cid=bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
+    assertThat(noIpfs.status()).isEqualTo(501);
+    assertThat(noIpfs.json().getString("message")).contains("cannot link CIDs");
+
     Resp bad = call(HttpMethod.GET, "/deltas/xyz");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().getString("message")).contains("64 hex characters");

@@ -232,6 +232,38 @@ class IpfsStoreIT {
   }
 
   @Test
+  @DisplayName("a client that disconnects mid-upload through the HTTP API leaves no pin and no index entry in kubo")
+  void disconnectMidUpload() throws Exception {
+    java.util.Set<String> pinsBefore = kuboA.rpc("pin/ls", Map.of("type", "recursive")).getJsonObject("Keys").fieldNames();
+    List<ContentHash> indexBefore = await(storeA.list());
+    io.vertx.core.Promise<Throwable> putFailed = io.vertx.core.Promise.promise();
+    // The same store, reporting when a put fails, so the test knows the abort was processed.
+    io.deltachain.store.ContentStore watched = (io.deltachain.store.ContentStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.deltachain.store.ContentStore.class}, (proxy, m, args) -> {
+          Object r = m.invoke(storeA, args);
+          if (m.getName().equals("put")) {
+            ((Future<?>) r).onFailure(putFailed::tryComplete);
+          }
+          return r;
+        });
+    HttpApiVerticle api = new HttpApiVerticle(watched, new HttpApiConfig("127.0.0.1", 0, 1L << 30, 1000));
+    String id = await(vertx.deployVerticle(api));
+    try {
+      io.vertx.core.net.NetSocket socket = await(vertx.createNetClient().connect(api.actualPort(), "127.0.0.1"));
+      await(socket.write("POST /deltas HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6000000\r\n\r\n"));
+      await(socket.write(Buffer.buffer(bytes(2_000_000, 30))));
+      await(socket.close());
+      Throwable why = await(putFailed.future());
+      assertThat(((StoreException) why).error()).isEqualTo(StoreError.INCOMPLETE_UPLOAD);
+      assertThat(await(storeA.list())).isEqualTo(indexBefore);
+      assertThat(kuboA.rpc("pin/ls", Map.of("type", "recursive")).getJsonObject("Keys").fieldNames())
+          .isEqualTo(pinsBefore);
+    } finally {
+      await(vertx.undeploy(id));
+    }
+  }
+
+  @Test
   @DisplayName("the policy replicates local uploads to IPFS, and a second node reads them through into its own disk")
   void policyReplicationAndReadThrough() throws Exception {
     LocalContentStore localA = await(LocalContentStore.open(vertx, LocalStoreConfig.of(tmp.resolve("local-a"))));

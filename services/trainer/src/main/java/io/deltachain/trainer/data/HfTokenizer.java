@@ -19,6 +19,28 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final String id;
 
   /**
+   * Loads a tokenizer file with a known end-of-sequence id (the config's {@code eos_token_id}).
+   *
+   * @param tokenizerJson path of tokenizer.json
+   * @param vocabSize the model's vocabulary size (ids must stay below it)
+   * @param eosId the end-of-sequence id
+   * @throws IOException if the file cannot be read
+   */
+  public HfTokenizer(Path tokenizerJson, int vocabSize, int eosId) throws IOException {
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new IOException("tokenizer file not found: " + tokenizerJson);
+    }
+    if (eosId < 0 || eosId >= vocabSize) {
+      throw new IOException("eos id " + eosId + " is outside the vocabulary of " + vocabSize);
+    }
+    this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
+        Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+    this.eosId = eosId;
+    this.vocabSize = vocabSize;
+    this.id = "hf:" + ContentHash.sha256(tokenizerJson).hex().substring(0, 16);
+  }
+
+  /**
    * Loads a tokenizer file.
    *
    * @param tokenizerJson path of tokenizer.json

@@ -315,7 +315,10 @@ public final class TrainingJob {
     if (task.tokenizer().equals("bytes")) {
       return new ByteTokenizer(profile.vocabSize());
     }
-    return new HfTokenizer(Path.of(task.tokenizer()), profile.vocabSize(), "</s>");
+    Path file = Path.of(task.tokenizer());
+    return profile.eosTokenIds() == null || profile.eosTokenIds().isEmpty()
+        ? new HfTokenizer(file, profile.vocabSize(), "</s>")
+        : new HfTokenizer(file, profile.vocabSize(), profile.eosTokenIds().get(0));
   }
 
   static Corpus loadCorpus(String dataset) throws IOException {

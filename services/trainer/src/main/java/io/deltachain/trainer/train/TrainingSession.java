@@ -259,9 +259,10 @@ public final class TrainingSession implements AutoCloseable {
           g = trainable.get(name).getArray().getGradient();
         }
         grads.put(name, g);
-        NDArray s = g.getDataType() == DataType.FLOAT32 ? g.square().sum() : g.toType(DataType.FLOAT32, false)
-            .square().sum();
-        s.attach(tmp);
+        // g belongs to the model's manager, so would its square: move it to tmp before reducing.
+        NDArray square = g.square();
+        square.attach(tmp);
+        NDArray s = square.sum();
         squares.add(s);
       }
       NDArray all = NDArrays.stack(squares);
