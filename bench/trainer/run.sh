@@ -54,5 +54,5 @@ for p in "${PROFILES[@]}"; do
     printf '%-12s %-5s %5s %4s | %10s %10s %6s | %10s %10s %6s\n' "$p" "$mode" "$B" "$T" "$djl" "$tor" "$ratio" "$djlc" "$torc" "$ratioc"
   done
 done
-echo "(tokens/s: wall = tokens of a step / median wall time of a step; cpu = tokens / median process CPU time of a step)"
+echo "(tokens/s: wall = tokens of a step / median wall time of a step; cpu = tokens / process CPU time, over all timed steps)"
 echo "(fp32, $THREADS intra-op threads each, $("$PY" -c 'import torch; print("torch", torch.__version__)') vs DJL 0.36.0 / libtorch 2.7.1)"

@@ -109,6 +109,23 @@ public final class TrainingJob {
         return Optional.of("base checkpoint " + task.baseCheckpoint() + " is missing on this node");
       }
     }
+    if (!task.baseHash().isEmpty()) {
+      try {
+        ContentHash.parse(task.baseHash());
+      } catch (RuntimeException e) {
+        return Optional.of("base hash '" + task.baseHash() + "' is not a hex SHA-256");
+      }
+    }
+    if (task.shardIndex() < 0 || task.shardIndex() >= task.shardCount()) {
+      return Optional.of("shard index " + task.shardIndex() + " outside [0, " + task.shardCount() + ")");
+    }
+    if (task.steps() <= 0 || task.batchSize() <= 0 || task.sequenceLength() <= 0) {
+      return Optional.of("steps, batch size and sequence length must be positive");
+    }
+    if (task.sequenceLength() > profile.maxPositionEmbeddings()) {
+      return Optional.of("sequence length " + task.sequenceLength() + " exceeds max_position_embeddings "
+          + profile.maxPositionEmbeddings() + " of " + profile.name());
+    }
     boolean fp16 = task.precision().equalsIgnoreCase("fp16");
     if (fp16 && Device.Type.CPU.equals(device.getDeviceType())) {
       return Optional.of("fp16 training needs CUDA; this node trains on CPU");

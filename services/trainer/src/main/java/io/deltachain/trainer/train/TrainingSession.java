@@ -235,7 +235,7 @@ public final class TrainingSession implements AutoCloseable {
     return new StepResult(step, lossSum / accumulation, clip.globalNorm, lr, stepTokens, apply);
   }
 
-  private record ClipResult(Map<String, NDArray> gradients, double globalNorm, boolean finite) {
+  record ClipResult(Map<String, NDArray> gradients, double globalNorm, boolean finite) {
   }
 
   /**
@@ -243,7 +243,7 @@ public final class TrainingSession implements AutoCloseable {
    * in one transfer; the factors are applied in place to the gradient (which shares storage with
    * the parameter's {@code .grad}).
    */
-  private ClipResult clipGradients(Map<String, Parameter> trainable, double unscale) {
+  ClipResult clipGradients(Map<String, Parameter> trainable, double unscale) {
     Map<String, NDArray> grads = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(trainable.keySet());
     float[] sq;
@@ -259,10 +259,9 @@ public final class TrainingSession implements AutoCloseable {
           g = trainable.get(name).getArray().getGradient();
         }
         grads.put(name, g);
-        // g belongs to the model's manager, so would its square: move it to tmp before reducing.
-        NDArray square = g.square();
-        square.attach(tmp);
-        NDArray s = square.sum();
+        // One fused reduction per tensor (no full-size temporary); squared in Java below.
+        NDArray s = g.norm();
+        s.attach(tmp);
         squares.add(s);
       }
       NDArray all = NDArrays.stack(squares);
@@ -274,7 +273,7 @@ public final class TrainingSession implements AutoCloseable {
     double total = 0;
     boolean finite = true;
     for (int i = 0; i < names.size(); i++) {
-      double v = sq[i] * u2;
+      double v = (double) sq[i] * sq[i] * u2;
       finite &= Double.isFinite(v);
       layerSq.merge(CausalLm.layerOf(names.get(i)), v, Double::sum);
       total += v;

@@ -110,6 +110,14 @@ class TrainingJobTest {
         .hasValueSatisfying(r -> assertThat(r).contains("not enough memory"));
     assertThat(TrainingJob.refusal(task("w", TrainingMode.LORA, 0, 9, "random:1"), 1L << 40, Device.cpu()))
         .hasValueSatisfying(r -> assertThat(r).contains("invalid assignment"));
+    TrainingTask badHash = new TrainingTask("h", 1, "tiny-1m", "random:1", "zz", TrainingMode.FULL, -1, -1, 4, 8,
+        List.of(), "europarl", "bytes", "", 1, 0, 1, 1, 1, 8, 1e-3, "fp32");
+    assertThat(TrainingJob.refusal(badHash, 1L << 40, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("base hash"));
+    TrainingTask fp16 = new TrainingTask("f", 1, "tiny-1m", "random:1", "", TrainingMode.LORA, 0, 0, 4, 8,
+        List.of("q_proj"), "europarl", "bytes", "", 1, 0, 1, 1, 1, 8, 1e-3, "fp16");
+    assertThat(TrainingJob.refusal(fp16, 1L << 40, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("CUDA"));
     assertThat(TrainingJob.refusal(task("ok", TrainingMode.LORA, 0, 1, "random:1"), 1L << 40, Device.cpu())).isEmpty();
   }
 }
