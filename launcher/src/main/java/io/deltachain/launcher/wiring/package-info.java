@@ -1,0 +1,6 @@
+/**
+ * Adapters from the services' small interfaces to the real parts: the validator's chain feed,
+ * verdict sink, delta fetcher, round contexts and loss evaluator; the trainer's chain client and
+ * uploader. They live in the launcher because it is the only module that sees every other one.
+ */
+package io.deltachain.launcher.wiring;
