@@ -22,7 +22,7 @@ log() { echo "[node-binaries] $*" >&2; }
 require_go() {
   if ! command -v go >/dev/null 2>&1; then
     log "ERROR: Go is not installed, so CometBFT ${COMETBFT_VERSION} and kubo ${KUBO_VERSION} cannot be built."
-    log "Install Go >= 1.26 (https://go.dev/dl/) or run the network in containers with compose.yaml instead."
+    log "Install Go >= 1.26 (https://go.dev/dl/), or run CometBFT and kubo from their official images (cometbft/cometbft:${COMETBFT_VERSION}, ipfs/kubo:${KUBO_VERSION})."
     exit 2
   fi
 }
