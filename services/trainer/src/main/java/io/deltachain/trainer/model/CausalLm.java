@@ -15,7 +15,6 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -327,7 +326,21 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
       throw new IllegalArgumentException("tensor " + hfName + " has shape " + arr.getShape()
           + " in the model but " + shape + " in the checkpoint");
     }
-    arr.set(FloatBuffer.wrap(values));
+    copyInto(arr, manager.create(values, shape));
+  }
+
+  /**
+   * Copies {@code src} into {@code dst} in place and closes {@code src}. Not {@code
+   * NDArray.set(Buffer)}: on CPU that makes the tensor alias the (temporary) direct buffer without
+   * owning it, so the weights turn to garbage once the JVM collects the buffer.
+   *
+   * @param dst the destination, e.g. a parameter array
+   * @param src values of the same shape
+   */
+  public static void copyInto(NDArray dst, NDArray src) {
+    try (src) {
+      dst.set(new ai.djl.ndarray.index.NDIndex("..."), src);
+    }
   }
 
   /**

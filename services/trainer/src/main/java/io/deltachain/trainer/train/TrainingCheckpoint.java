@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import io.deltachain.trainer.model.CausalLm;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedInputStream;
@@ -109,7 +110,7 @@ final class TrainingCheckpoint {
           throw new IOException("checkpoint tensor " + name + " has shape " + w.getShape() + ", model has "
               + p.getArray().getShape());
         }
-        p.getArray().set(w.toByteBuffer());
+        CausalLm.copyInto(p.getArray(), w.duplicate());
         int steps = t.getInteger("adamSteps");
         if (steps > 0) {
           float[] m = list.get(i++).toFloatArray();

@@ -259,9 +259,10 @@ public final class TrainingSession implements AutoCloseable {
           g = trainable.get(name).getArray().getGradient();
         }
         grads.put(name, g);
-        // One fused reduction per tensor (no full-size temporary); squared in Java below.
-        NDArray s = g.norm();
-        s.attach(tmp);
+        // g belongs to the model's manager, so would its square: move it to tmp before reducing.
+        NDArray square = g.square();
+        square.attach(tmp);
+        NDArray s = square.sum();
         squares.add(s);
       }
       NDArray all = NDArrays.stack(squares);
@@ -273,7 +274,7 @@ public final class TrainingSession implements AutoCloseable {
     double total = 0;
     boolean finite = true;
     for (int i = 0; i < names.size(); i++) {
-      double v = (double) sq[i] * sq[i] * u2;
+      double v = sq[i] * u2;
       finite &= Double.isFinite(v);
       layerSq.merge(CausalLm.layerOf(names.get(i)), v, Double::sum);
       total += v;

@@ -82,7 +82,7 @@ class TrainerVerticleTest {
     NodeKey key = NodeKey.generate();
     FakeStore store = new FakeStore();
     FakeChain chain = new FakeChain();
-    TrainerConfig cfg = new TrainerConfig(key, "test-chain", "t1", dir, Device.cpu(), 8L << 30, 1000, 200, true);
+    TrainerConfig cfg = new TrainerConfig(key, "test-chain", "t1", dir, Device.cpu(), 8L << 30, 1000, 10, true);
     TrainerVerticle verticle = new TrainerVerticle(cfg, store, chain, d -> 1234.5);
     List<JsonObject> progress = new CopyOnWriteArrayList<>();
     List<JsonObject> heartbeats = new CopyOnWriteArrayList<>();
