@@ -2,17 +2,11 @@ package io.deltachain.trainer.model;
 
 import io.deltachain.core.profile.ModelProfile;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /** The SwiGLU feed-forward block: {@code down(silu(gate(x)) * up(x))}. */
-public final class Mlp extends AbstractBlock {
+public final class Mlp extends ContextBlock {
   private final Projection gate;
   private final Projection up;
   private final Projection down;
@@ -33,27 +27,11 @@ public final class Mlp extends AbstractBlock {
     return new Projection[] {gate, up, down};
   }
 
+  @Override
   NDArray apply(ForwardContext ctx, NDArray x) {
     NDArray g = gate.apply(ctx, x);
     // DJL has no fused SiLU; x * sigmoid(x) is two ops with the same gradient.
     NDArray act = g.mul(Activation.sigmoid(g));
     return down.apply(ctx, act.mul(up.apply(ctx, x)));
-  }
-
-  @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    ForwardContext ctx = new ForwardContext(ps, x.getManager(), training, x.getDataType(), null, null, null, null);
-    return new NDList(apply(ctx, x));
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    // Children are created initialised.
   }
 }

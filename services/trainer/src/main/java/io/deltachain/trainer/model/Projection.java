@@ -2,23 +2,19 @@ package io.deltachain.trainer.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * A bias-free linear projection with a Hugging Face name ({@code model.layers.3.self_attn.q_proj}),
  * weight stored as {@code [out, in]}. The base weight is either a dense parameter or a frozen
  * {@link QuantizedWeight}; an optional LoRA adapter adds {@code scaling * B(A(dropout(x)))}.
  */
-public final class Projection extends AbstractBlock {
+public final class Projection extends ContextBlock {
   private final String path;
   private final String module;
   private final int layer;
@@ -134,6 +130,7 @@ public final class Projection extends AbstractBlock {
     quantized = q;
   }
 
+  @Override
   NDArray apply(ForwardContext ctx, NDArray x) {
     NDArray w = weight != null
         ? ctx.value(weight)
@@ -151,20 +148,8 @@ public final class Projection extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    ForwardContext ctx = new ForwardContext(ps, x.getManager(), training, x.getDataType(), null, null, null, null);
-    return new NDList(apply(ctx, x));
-  }
-
-  @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape in = inputShapes[0];
     return new Shape[] {in.slice(0, in.dimension() - 1).add(outFeatures)};
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    // Parameters are created initialised; there are no children.
   }
 }

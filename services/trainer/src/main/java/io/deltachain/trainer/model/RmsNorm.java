@@ -1,14 +1,10 @@
 package io.deltachain.trainer.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * RMSNorm as in Llama and Qwen3: {@code w * (x * rsqrt(mean(x^2) + eps))} with the plain (not
@@ -16,7 +12,7 @@ import ai.djl.util.PairList;
  * the autograd graph (DJL's dtype cast is not differentiable), so x is scaled by {@code 1/sqrt(d)}
  * before squaring, which keeps the sum of squares in range unless the RMS itself exceeds 256.
  */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends ContextBlock {
   private final Parameter weight;
   private final float eps;
 
@@ -34,6 +30,7 @@ public final class RmsNorm extends AbstractBlock {
     return weight;
   }
 
+  @Override
   NDArray apply(ForwardContext ctx, NDArray x) {
     if (x.getDataType() == DataType.FLOAT32) {
       NDArray meanSquare = x.square().mean(new int[] {-1}, true);
@@ -44,22 +41,5 @@ public final class RmsNorm extends AbstractBlock {
     float scale = (float) (1.0 / Math.sqrt(x.getShape().get(x.getShape().dimension() - 1)));
     NDArray meanSquare = x.mul(scale).square().sum(new int[] {-1}, true);
     return x.div(meanSquare.add(eps).sqrt()).mul(ctx.value(weight));
-  }
-
-  @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    ForwardContext ctx = new ForwardContext(ps, x.getManager(), training, x.getDataType(), null, null, null, null);
-    return new NDList(apply(ctx, x));
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    // The weight is created initialised (ones), there are no children.
   }
 }
