@@ -112,12 +112,44 @@ public final class PackedBatches implements BatchSource {
    * @return the batch
    */
   public Batch batchAt(long index) {
-    long[][] in = new long[batchSize][length];
-    long[][] lab = new long[batchSize][length];
+    return batchOfWindows(windowsAt(index));
+  }
+
+  /**
+   * Which windows (sequences of {@code length + 1} tokens, numbered from the stream's start) batch
+   * {@code index} serves: the example indices a replay trace records.
+   *
+   * @param index batch index
+   * @return window numbers, one per sequence of the batch
+   */
+  public int[] windowsAt(long index) {
+    int[] out = new int[batchSize];
     for (int b = 0; b < batchSize; b++) {
       long seq = index * batchSize + b;
       int epoch = (int) (seq / windows);
-      int window = orderFor(epoch)[(int) (seq % windows)];
+      out[b] = orderFor(epoch)[(int) (seq % windows)];
+    }
+    return out;
+  }
+
+  /**
+   * The batch made of the given windows, in order.
+   *
+   * @param windowNumbers window numbers, each in {@code [0, sequencesPerEpoch())}
+   * @return the batch
+   * @throws IllegalArgumentException if a window is outside the stream
+   */
+  public Batch batchOfWindows(int[] windowNumbers) {
+    if (windowNumbers.length == 0) {
+      throw new IllegalArgumentException("a batch needs at least one window");
+    }
+    long[][] in = new long[windowNumbers.length][length];
+    long[][] lab = new long[windowNumbers.length][length];
+    for (int b = 0; b < windowNumbers.length; b++) {
+      int window = windowNumbers[b];
+      if (window < 0 || window >= windows) {
+        throw new IllegalArgumentException("window " + window + " is outside the " + windows + " windows of this data");
+      }
       int start = window * length;
       for (int t = 0; t < length; t++) {
         in[b][t] = stream[start + t];
@@ -125,6 +157,11 @@ public final class PackedBatches implements BatchSource {
       }
     }
     return new Batch(in, lab);
+  }
+
+  /** @return sequences per batch */
+  public int batchSize() {
+    return batchSize;
   }
 
   private int[] orderFor(int epoch) {

@@ -184,10 +184,21 @@ public final class TrainerVerticle extends VerticleBase {
     msg.reply(new JsonObject().put("cancelling", id));
   }
 
-  /** Uploads every delta, then submits one SubmitDelta per file, in layer order, with consecutive nonces. */
+  /**
+   * Uploads every delta and the run's replay trace and states, then submits one SubmitDelta per
+   * file, in layer order, with consecutive nonces; each commits to the trace.
+   */
   private Future<JsonObject> submit(JobResult result) {
     List<Future<String>> uploads = new ArrayList<>();
     List<ContentHash> hashes = new ArrayList<>();
+    List<Future<String>> replayUploads = new ArrayList<>();
+    if (result.replay() != null) {
+      // A validator fetches the trace by the commitment on chain and the states by their hashes in it.
+      replayUploads.add(uploader.upload(result.replay().traceFile(), result.replay().commitment()));
+      for (Long step : result.replay().stateFiles().keySet()) {
+        replayUploads.add(uploader.upload(result.replay().stateFiles().get(step), result.replay().stateHashes().get(step)));
+      }
+    }
     for (Path f : result.deltaFiles()) {
       ContentHash h;
       try {
@@ -198,7 +209,7 @@ public final class TrainerVerticle extends VerticleBase {
       hashes.add(h);
       uploads.add(uploader.upload(f, h));
     }
-    return Future.all(uploads).compose(done -> chain.nextNonce(config.key().publicKey())).compose(nonce -> {
+    return Future.all(uploads).compose(done -> Future.all(replayUploads)).compose(done -> chain.nextNonce(config.key().publicKey())).compose(nonce -> {
       List<Future<String>> txs = new ArrayList<>();
       JsonArray submitted = new JsonArray();
       for (int i = 0; i < result.deltaFiles().size(); i++) {
@@ -239,6 +250,9 @@ public final class TrainerVerticle extends VerticleBase {
         .setShardIndex(task.shardIndex());
     if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
       b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
+    }
+    if (result.replay() != null) {
+      b.setReplayCommitment(ByteString.copyFrom(result.replay().commitment().bytes()));
     }
     return b.build();
   }

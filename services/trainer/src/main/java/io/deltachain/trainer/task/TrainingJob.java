@@ -26,6 +26,8 @@ import io.deltachain.trainer.hf.HfCheckpoints;
 import io.deltachain.trainer.model.CausalLm;
 import io.deltachain.trainer.model.LoraConfig;
 import io.deltachain.trainer.model.Nf4Quantizer;
+import io.deltachain.trainer.replay.RecordingBatches;
+import io.deltachain.trainer.replay.ReplayRecorder;
 import io.deltachain.trainer.train.StepResult;
 import io.deltachain.trainer.train.TrainingConfig;
 import io.deltachain.trainer.train.TrainingSession;
@@ -59,6 +61,7 @@ public final class TrainingJob {
   private final String trainerId;
   private final Device device;
   private final int checkpointEvery;
+  private final int replayInterval;
 
   /**
    * Creates a job runner that does not checkpoint.
@@ -81,10 +84,28 @@ public final class TrainingJob {
    *     (0 = none); a job that finds one there continues from it
    */
   public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery) {
+    this(workDir, trainerId, device, checkpointEvery, ReplayRecorder.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * Creates a job runner.
+   *
+   * @param workDir where delta files are written (one subdirectory per task)
+   * @param trainerId the node's identity recorded in delta metadata (its address)
+   * @param device training device
+   * @param checkpointEvery steps between resume checkpoints (0 = none)
+   * @param replayInterval k: the training state is recorded for replay spot-checks every k steps
+   *     and at the last step, into {@code <workDir>/<task>/replay}
+   */
+  public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery, int replayInterval) {
+    if (replayInterval < 1) {
+      throw new IllegalArgumentException("replay interval must be at least 1 step, got " + replayInterval);
+    }
     this.workDir = workDir;
     this.trainerId = trainerId;
     this.device = device;
     this.checkpointEvery = checkpointEvery;
+    this.replayInterval = replayInterval;
   }
 
   /**
@@ -176,7 +197,14 @@ public final class TrainingJob {
     return b.build();
   }
 
-  static ModelProfile resolveProfile(TrainingTask task) throws IOException {
+  /**
+   * The model profile of a task: the base checkpoint's config.json, else the bundled profile.
+   *
+   * @param task the task
+   * @return the profile
+   * @throws IOException if config.json cannot be read
+   */
+  public static ModelProfile resolveProfile(TrainingTask task) throws IOException {
     if (!task.baseCheckpoint().startsWith("random:")) {
       Path config = Path.of(task.baseCheckpoint()).resolve("config.json");
       if (Files.isRegularFile(config)) {
@@ -209,10 +237,8 @@ public final class TrainingJob {
           + task.datasetHash());
     }
     Tokenizer tokenizer = tokenizer(task, profile);
-    ShardPlan plan = new ShardPlan(corpus.hash(), task.roundSeed(), task.shardCount(), HELD_OUT_DOCUMENTS);
-    PackedBatches shard = new PackedBatches(plan.shard(corpus, task.shardIndex()), tokenizer, task.batchSize(),
-        task.sequenceLength(), plan.seed("shard", task.shardIndex()),
-        corpus.hash().hex() + "/" + task.shardIndex() + "/" + task.shardCount());
+    ShardPlan plan = shardPlan(task, corpus);
+    PackedBatches shard = shard(task, corpus, tokenizer);
     PackedBatches heldOut = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer, task.batchSize(),
         task.sequenceLength(), plan.seed("heldout"), "heldout");
     List<Batch> shardEval = new ArrayList<>();
@@ -221,27 +247,11 @@ public final class TrainingJob {
       shardEval.add(shard.batchAt(i));
       heldEval.add(heldOut.batchAt(i));
     }
-
-    TrainingConfig.Builder cb = TrainingConfig.builder().setMode(task.mode()).setSteps(task.steps())
-        .optBatch(task.batchSize(), task.sequenceLength())
-        .optLearningRate(task.learningRate(), task.learningRate() / 10, Math.max(1, task.steps() / 20))
-        .optSeed(task.roundSeed() * 31 + task.shardIndex())
-        .optMixedPrecision(task.precision().equalsIgnoreCase("fp16"));
-    if (task.firstLayer() >= 0) {
-      cb.optLayerRange(task.firstLayer(), task.lastLayer());
-    }
-    if (task.mode().isLora()) {
-      cb.optLora(new LoraConfig(task.loraRank(), task.loraAlpha(), 0.0, task.targetModules()));
-    }
-    if (task.mode() == TrainingMode.STAGED) {
-      int range = task.firstLayer() >= 0 ? task.lastLayer() - task.firstLayer() + 1 : profile.numLayers();
-      cb.optStaged(1, Math.max(1, task.steps() / range));
-    }
-    TrainingConfig config = cb.build();
+    TrainingConfig config = trainingConfig(task, profile);
 
     Path outDir = workDir.resolve(task.taskId());
     Files.createDirectories(outDir);
-    try (CausalLm model = loadBase(task, profile)) {
+    try (CausalLm model = loadBase(task, profile, device)) {
       int first = task.firstLayer() >= 0 ? task.firstLayer() : 0;
       int last = task.firstLayer() >= 0 ? task.lastLayer() : profile.numLayers() - 1;
       Map<String, float[]> before = task.mode().isLora()
@@ -251,18 +261,24 @@ public final class TrainingJob {
       double heldBefore = TrainingSession.evaluate(model, heldEval);
       double lastLoss = Double.NaN;
       long trainStart = System.nanoTime();
-      try (TrainingSession session = new TrainingSession(model, config, shard,
+      RecordingBatches recorded = new RecordingBatches(shard);
+      try (TrainingSession session = new TrainingSession(model, config, recorded,
           task.mode() == TrainingMode.QLORA ? new Nf4Quantizer() : null)) {
         Path checkpoint = outDir.resolve("checkpoint");
         if (Files.isRegularFile(checkpoint.resolve("state.json"))) {
           session.resume(checkpoint);
         }
+        ReplayRecorder replay = new ReplayRecorder(outDir.resolve("replay"), replayInterval, config.steps(),
+            config.gradientAccumulation(), recorded);
+        replay.start(session);
         while (session.step() < config.steps()) {
           if (cancelled.getAsBoolean()) {
             throw new CancellationException("task " + task.taskId() + " cancelled at step " + session.step());
           }
           StepResult r = session.trainStep();
           lastLoss = r.loss();
+          // before the checkpoint, so a resume from it always finds the states up to its step
+          replay.afterStep(session);
           if (checkpointEvery > 0 && r.step() % checkpointEvery == 0 && r.step() < config.steps()) {
             session.saveCheckpoint(checkpoint);
           }
@@ -307,12 +323,74 @@ public final class TrainingJob {
           peft = outDir.resolve("peft-adapter");
           PeftAdapters.export(DeltaExporter.adapter(model, profile.name()), peft, DType.F32);
         }
-        return new JobResult(task, files, deltas, peft, metrics);
+        return new JobResult(task, files, deltas, peft, metrics, replay.finish());
       }
     }
   }
 
-  private CausalLm loadBase(TrainingTask task, ModelProfile profile) throws IOException {
+  /**
+   * The shard plan of a task's round (dataset hash, round seed, shard count, held-out documents).
+   *
+   * @param task the task
+   * @param corpus its dataset
+   * @return the plan
+   */
+  public static ShardPlan shardPlan(TrainingTask task, Corpus corpus) {
+    return new ShardPlan(corpus.hash(), task.roundSeed(), task.shardCount(), HELD_OUT_DOCUMENTS);
+  }
+
+  /**
+   * The task's training batches: its shard, packed and ordered from the round's seed.
+   *
+   * @param task the task
+   * @param corpus its dataset
+   * @param tokenizer its tokenizer
+   * @return the batches, at position 0
+   */
+  public static PackedBatches shard(TrainingTask task, Corpus corpus, Tokenizer tokenizer) {
+    ShardPlan plan = shardPlan(task, corpus);
+    return new PackedBatches(plan.shard(corpus, task.shardIndex()), tokenizer, task.batchSize(),
+        task.sequenceLength(), plan.seed("shard", task.shardIndex()),
+        corpus.hash().hex() + "/" + task.shardIndex() + "/" + task.shardCount());
+  }
+
+  /**
+   * The optimizer settings a task implies (schedule, seed, layer range, LoRA, staged schedule):
+   * the same for the trainer and for a validator that replays its steps.
+   *
+   * @param task the task
+   * @param profile its model profile
+   * @return the configuration
+   */
+  public static TrainingConfig trainingConfig(TrainingTask task, ModelProfile profile) {
+    TrainingConfig.Builder cb = TrainingConfig.builder().setMode(task.mode()).setSteps(task.steps())
+        .optBatch(task.batchSize(), task.sequenceLength())
+        .optLearningRate(task.learningRate(), task.learningRate() / 10, Math.max(1, task.steps() / 20))
+        .optSeed(task.roundSeed() * 31 + task.shardIndex())
+        .optMixedPrecision(task.precision().equalsIgnoreCase("fp16"));
+    if (task.firstLayer() >= 0) {
+      cb.optLayerRange(task.firstLayer(), task.lastLayer());
+    }
+    if (task.mode().isLora()) {
+      cb.optLora(new LoraConfig(task.loraRank(), task.loraAlpha(), 0.0, task.targetModules()));
+    }
+    if (task.mode() == TrainingMode.STAGED) {
+      int range = task.firstLayer() >= 0 ? task.lastLayer() - task.firstLayer() + 1 : profile.numLayers();
+      cb.optStaged(1, Math.max(1, task.steps() / range));
+    }
+    return cb.build();
+  }
+
+  /**
+   * The task's base model: {@code random:<seed>} or a Hugging Face checkpoint directory.
+   *
+   * @param task the task
+   * @param profile its profile
+   * @param device where to put it
+   * @return the model
+   * @throws IOException if the checkpoint cannot be read
+   */
+  public static CausalLm loadBase(TrainingTask task, ModelProfile profile, Device device) throws IOException {
     if (task.baseCheckpoint().startsWith("random:")) {
       int seed = Integer.parseInt(task.baseCheckpoint().substring("random:".length()));
       return new CausalLm(profile, device, seed);
@@ -328,7 +406,15 @@ public final class TrainingJob {
         .getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Tokenizer tokenizer(TrainingTask task, ModelProfile profile) throws IOException {
+  /**
+   * The task's tokenizer: the byte tokenizer, or a tokenizer.json.
+   *
+   * @param task the task
+   * @param profile its profile (vocabulary size, EOS)
+   * @return the tokenizer
+   * @throws IOException if tokenizer.json cannot be read
+   */
+  public static Tokenizer tokenizer(TrainingTask task, ModelProfile profile) throws IOException {
     if (task.tokenizer().equals("bytes")) {
       return new ByteTokenizer(profile.vocabSize());
     }
@@ -338,7 +424,14 @@ public final class TrainingJob {
         : new HfTokenizer(file, profile.vocabSize(), profile.eosTokenIds().get(0));
   }
 
-  static Corpus loadCorpus(String dataset) throws IOException {
+  /**
+   * Loads a task's dataset: {@code europarl[:maxDocs]}, a .txt or a .jsonl file.
+   *
+   * @param dataset the task's dataset field
+   * @return the corpus
+   * @throws IOException if it cannot be read
+   */
+  public static Corpus loadCorpus(String dataset) throws IOException {
     if (dataset.equals("europarl") || dataset.startsWith("europarl:")) {
       int max = dataset.contains(":") ? Integer.parseInt(dataset.substring(dataset.indexOf(':') + 1)) : 0;
       return Corpus.europarl(max);

@@ -88,6 +88,15 @@ public final class AdamW implements AutoCloseable {
     return state;
   }
 
+  /** Drops a tensor's state, as if it had never been updated (a restored state with 0 AdamW steps). */
+  void forget(String name) {
+    State old = state.remove(name);
+    if (old != null) {
+      old.mean.close();
+      old.variance.close();
+    }
+  }
+
   void restore(String name, float[] mean, float[] variance, int steps, NDArray like) {
     State old = state.remove(name);
     if (old != null) {

@@ -2,8 +2,10 @@ package io.deltachain.validator.service;
 
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.tx.proto.Dispute;
 import io.deltachain.core.tx.proto.Verdict;
 import io.deltachain.core.tx.proto.VerdictBatch;
+import io.deltachain.validator.verdict.CheckContext;
 import io.deltachain.validator.verdict.DeltaUnderReview;
 import io.deltachain.validator.verdict.Evidence;
 import io.deltachain.validator.verdict.ReasonCode;
@@ -12,6 +14,7 @@ import io.deltachain.validator.verdict.VerdictEngine;
 import io.deltachain.validator.verdict.VerdictSink;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * round state (consensus direction, norm history, earlier deltas for copy detection) must be
  * the same "earlier" on every validator. Fetching and judging run off the event loop: the
  * fetcher is asynchronous, the file reading and checks run on an ordered worker.
+ *
+ * <p>With a {@link SpotChecker}, every judged delta is then spot-checked by replay on a worker
+ * of its own, one at a time in chain order, so a replay never delays the next verdict; a
+ * mismatch's Dispute is submitted after the block's verdicts, through the {@link DisputeSink},
+ * which also sees every outcome.
  */
 public final class ValidatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ValidatorVerticle.class);
@@ -42,8 +51,16 @@ public final class ValidatorVerticle extends VerticleBase {
   private final VerdictSink sink;
   private final VerdictEngine engine;
   private final int maxVerdictsPerBatch;
+  private final SpotChecker spotChecker;
+  private final DisputeSink disputes;
   private final List<Verdict> pending = new ArrayList<>();
+  private final List<Dispute> pendingDisputes = new ArrayList<>();
   private Future<?> queue = Future.succeededFuture();
+  private Future<?> spotQueue = Future.succeededFuture();
+  private WorkerExecutor replayWorker;
+
+  /** What judging one delta produced, kept for its spot-check. */
+  private record Judged(VerdictDecision decision, DeltaFile file, CheckContext context) {}
 
   /** A verticle over the given collaborators, at most 1000 verdicts per batch (the ledger's default allows 4096). */
   public ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine) {
@@ -53,6 +70,27 @@ public final class ValidatorVerticle extends VerticleBase {
   /** As above, splitting a block's verdicts into batches of at most {@code maxVerdictsPerBatch}. */
   public ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine,
       int maxVerdictsPerBatch) {
+    this(feed, fetcher, contexts, sink, engine, maxVerdictsPerBatch, null, null);
+  }
+
+  /**
+   * As above, spot-checking every judged delta by replay.
+   *
+   * @param spotChecker runs a delta's replay spot-check (null: none)
+   * @param disputes receives outcomes and submits disputes (required with a spot-checker)
+   */
+  public ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine,
+      SpotChecker spotChecker, DisputeSink disputes) {
+    this(feed, fetcher, contexts, sink, engine, 1000, spotChecker, disputes);
+  }
+
+  private ValidatorVerticle(ChainFeed feed, DeltaFetcher fetcher, RoundContexts contexts, VerdictSink sink, VerdictEngine engine,
+      int maxVerdictsPerBatch, SpotChecker spotChecker, DisputeSink disputes) {
+    if (spotChecker != null && disputes == null) {
+      throw new IllegalArgumentException("a spot-checker needs a dispute sink");
+    }
+    this.spotChecker = spotChecker;
+    this.disputes = disputes;
     if (maxVerdictsPerBatch < 1) {
       throw new IllegalArgumentException("maxVerdictsPerBatch must be at least 1, got " + maxVerdictsPerBatch);
     }
@@ -66,6 +104,10 @@ public final class ValidatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (spotChecker != null) {
+      replayWorker = vertx.createSharedWorkerExecutor("validator-replay-" + Integer.toHexString(System.identityHashCode(this)), 1,
+          7, TimeUnit.DAYS);
+    }
     feed.onCommittedDelta(d -> queue = queue.transform(ignored -> judge(d)));
     feed.onBlockCommitted(height -> queue = queue.transform(ignored -> flush(height)));
     return Future.succeededFuture();
@@ -74,8 +116,12 @@ public final class ValidatorVerticle extends VerticleBase {
   private Future<Void> judge(CommittedDelta d) {
     return fetcher.fetch(d.tx())
         .compose(path -> vertx.executeBlocking(() -> review(d, path), true))
-        .map(decision -> {
+        .map(judged -> {
+          VerdictDecision decision = judged.decision();
           pending.add(decision.toProto());
+          if (spotChecker != null && judged.file() != null) {
+            spotQueue = spotQueue.transform(ignored -> spotCheck(d, judged));
+          }
           LOG.info("delta {} at height {}: {}", HexFormat.of().formatHex(d.deltaId()), d.height(),
               decision.approve() ? "approved, score " + decision.scoreMicro() : decision.reason() + " (" + decision.message() + ")");
           return (Void) null;
@@ -87,30 +133,58 @@ public final class ValidatorVerticle extends VerticleBase {
         });
   }
 
-  private VerdictDecision review(CommittedDelta d, Path file) throws IOException {
+  private Judged review(CommittedDelta d, Path file) throws IOException {
     String id = HexFormat.of().formatHex(d.deltaId());
     ContentHash actual = ContentHash.sha256(file);
     if (!java.util.Arrays.equals(actual.bytes(), d.tx().getContentHash().toByteArray())) {
-      return new VerdictDecision(id, false, 0, ReasonCode.CONTENT_HASH_MISMATCH,
+      return new Judged(new VerdictDecision(id, false, 0, ReasonCode.CONTENT_HASH_MISMATCH,
           "fetched file hashes to " + actual.hex() + ", the transaction says "
-              + HexFormat.of().formatHex(d.tx().getContentHash().toByteArray()), new Evidence());
+              + HexFormat.of().formatHex(d.tx().getContentHash().toByteArray()), new Evidence()), null, null);
     }
     DeltaFile deltaFile;
     try {
       deltaFile = DeltaFile.read(file);
     } catch (IOException e) {
-      return new VerdictDecision(id, false, 0, ReasonCode.MALFORMED_FILE, e.getMessage(), new Evidence());
+      return new Judged(new VerdictDecision(id, false, 0, ReasonCode.MALFORMED_FILE, e.getMessage(), new Evidence()), null, null);
     }
     DeltaUnderReview delta = DeltaUnderReview.of(d.deltaId(), d.trainerAddress(), d.tx(), deltaFile, Files.size(file));
-    return engine.review(delta, contexts.contextFor(d, randomSampleSeed(d)));
+    CheckContext context = contexts.contextFor(d, randomSampleSeed(d));
+    return new Judged(engine.review(delta, context), deltaFile, context);
+  }
+
+  /** Replays the segment the block hash picks; a mismatch's dispute goes out after the next block's verdicts. */
+  private Future<Void> spotCheck(CommittedDelta d, Judged judged) {
+    String id = HexFormat.of().formatHex(d.deltaId());
+    return replayWorker.executeBlocking(() -> spotChecker.check(d, judged.file(), judged.context()), true)
+        .map(outcome -> {
+          if (outcome == null) {
+            return (Void) null;
+          }
+          if (outcome.matched()) {
+            LOG.info("delta {} spot-check passed: {}", id, outcome.detail());
+          } else {
+            LOG.warn("delta {} spot-check failed, disputing: {}", id, outcome.detail());
+            pendingDisputes.add(outcome.dispute());
+          }
+          disputes.outcome(d, outcome);
+          return (Void) null;
+        })
+        .recover(e -> {
+          // the validator's own failure (executor setup, engine): no dispute against the trainer
+          LOG.warn("delta {} not spot-checked: {}", id, e.toString());
+          disputes.notChecked(d, e);
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> flush(long height) {
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() && pendingDisputes.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Verdict> all = new ArrayList<>(pending);
     pending.clear();
+    List<Dispute> raised = new ArrayList<>(pendingDisputes);
+    pendingDisputes.clear();
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < all.size(); from += maxVerdictsPerBatch) {
       VerdictBatch batch = VerdictBatch.newBuilder().addAllVerdicts(all.subList(from, Math.min(all.size(), from + maxVerdictsPerBatch))).build();
@@ -118,7 +192,19 @@ public final class ValidatorVerticle extends VerticleBase {
           .onFailure(e -> LOG.warn("verdict batch of {} verdicts after height {} not submitted: {}", batch.getVerdictsCount(), height, e.toString()))
           .recover(e -> Future.succeededFuture()));
     }
+    // after the verdicts, one at a time: the signer's nonces must reach the chain in order
+    for (Dispute dispute : raised) {
+      chain = chain.compose(v -> disputes.submit(dispute)
+          .onFailure(e -> LOG.warn("dispute of delta {} not submitted: {}", HexFormat.of().formatHex(dispute.getDeltaId().toByteArray()),
+              e.toString()))
+          .recover(e -> Future.succeededFuture()));
+    }
     return chain;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return replayWorker == null ? Future.succeededFuture() : replayWorker.close();
   }
 
   /** First 8 bytes of SHA-256("deltachain-random-sample" || block hash || delta id). */

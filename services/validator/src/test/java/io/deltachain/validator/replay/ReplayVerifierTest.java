@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.replay.ReplayTrace;
+import io.deltachain.core.replay.StateHashes;
+import io.deltachain.core.replay.StateLayout;
 import io.deltachain.core.tx.proto.Dispute;
 import io.deltachain.validator.testmodel.TinyMlp;
 import io.deltachain.validator.testmodel.TinyTask;
@@ -31,13 +34,41 @@ class ReplayVerifierTest {
   /** States the trainer published, by hash (the delta store). */
   final Map<ContentHash, float[]> store = new HashMap<>();
 
-  final SegmentExecutor executor = (start, step, batches) -> {
-    TinyMlp m = TinyMlp.fromState(start);
-    for (int[] b : batches) {
-      m.sgdStep(shard, b, TinyMlp.LAYER1, LR);
-    }
-    return m.state();
-  };
+  /** Steps of the run {@link #train} does: 5 epochs of full minibatches of 8. */
+  final long runSteps = 5L * (shard.size() / 8);
+
+  /** Plain SGD has no optimizer state or counters: one WEIGHT section. */
+  final SegmentExecutor executor = executor(runSteps, null);
+
+  SegmentExecutor executor(long totalSteps, ContentHash initial) {
+    return new SegmentExecutor() {
+      @Override
+      public StateLayout layout() {
+        return StateLayout.flat(TinyMlp.init(1).state().length);
+      }
+
+      @Override
+      public long totalSteps() {
+        return totalSteps;
+      }
+
+      @Override
+      public ContentHash initialStateHash() {
+        return initial;
+      }
+
+      @Override
+      public float[] execute(float[] start, long startStep, List<int[]> batches) {
+        TinyMlp m = TinyMlp.fromState(start);
+        for (int[] b : batches) {
+          m.sgdStep(shard, b, TinyMlp.LAYER1, LR);
+        }
+        return m.state();
+      }
+    };
+  }
+
+  final FinalStateBinding none = FinalStateBinding.none();
 
   final StateFetcher fetcher = hash -> {
     float[] s = store.get(hash);
@@ -94,11 +125,11 @@ class ReplayVerifierTest {
     ReplayTrace trace = train((i, s) -> s);
     assertThat(trace.segmentCount()).isEqualTo(10);
     for (int i = 0; i < trace.segmentCount(); i++) {
-      ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, i, fetcher, executor);
+      ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, i, none, fetcher, executor);
       assertThat(o.matched()).as("segment %d: %s", i, o.dispute()).isTrue();
       assertThat(o.distancePpm()).isZero();
     }
-    ReplayOutcome selected = verifier.verify(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, "block-123".getBytes(), fetcher, executor);
+    ReplayOutcome selected = verifier.verify(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, "block-123".getBytes(), none, fetcher, executor);
     assertThat(selected.matched()).isTrue();
   }
 
@@ -125,7 +156,7 @@ class ReplayVerifierTest {
       return s;
     });
     assertThat(forged.commitment()).isNotEqualTo(honest.commitment());
-    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, forged.commitment(), forged, 5, fetcher, executor);
+    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, forged.commitment(), forged, 5, none, fetcher, executor);
     assertThat(o.matched()).isFalse();
     Dispute d = o.dispute();
     assertThat(d.getDeltaId().toByteArray()).isEqualTo(DELTA_ID);
@@ -135,8 +166,10 @@ class ReplayVerifierTest {
     assertThat(d.getExpectedStateHash().toByteArray()).isEqualTo(forged.stateHashes().get(6).bytes());
     assertThat(d.getObservedStateHash().toByteArray()).isEqualTo(honest.stateHashes().get(6).bytes());
     assertThat(o.distancePpm()).isGreaterThan(20_000);
+    assertThat(o.failure()).isEqualTo(ReplayFailure.REPLAY_DIVERGED);
+    assertThat(d.getReason()).startsWith("REPLAY_DIVERGED: replay of segment 5 (steps 40..48)");
     // the segments the forger did not touch still replay cleanly
-    assertThat(verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, forged.commitment(), forged, 2, fetcher, executor).matched()).isTrue();
+    assertThat(verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, forged.commitment(), forged, 2, none, fetcher, executor).matched()).isTrue();
   }
 
   @Test
@@ -148,8 +181,9 @@ class ReplayVerifierTest {
       lied.set(step, new int[] {0, 1, 2, 3, 4, 5, 6, 7});
     }
     ReplayTrace claimed = new ReplayTrace(K, trace.stateHashes(), lied);
-    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, claimed.commitment(), claimed, 3, fetcher, executor);
+    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, claimed.commitment(), claimed, 3, none, fetcher, executor);
     assertThat(o.matched()).isFalse();
+    assertThat(o.failure()).isEqualTo(ReplayFailure.REPLAY_DIVERGED);
     assertThat(o.dispute().getReason()).contains("ppm");
   }
 
@@ -158,15 +192,42 @@ class ReplayVerifierTest {
   void commitmentAndHashes() {
     ReplayTrace trace = train((i, s) -> s);
     ContentHash other = ContentHash.sha256(new byte[] {1});
-    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, other, trace, 0, fetcher, executor);
+    ReplayOutcome o = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, other, trace, 0, none, fetcher, executor);
+    assertThat(o.failure()).isEqualTo(ReplayFailure.COMMITMENT_MISMATCH);
     assertThat(o.dispute().getReason()).contains("commits to " + other.hex());
     StateFetcher tampered = h -> {
       float[] s = fetcher.fetch(h);
       s[0] += 1f;
       return s;
     };
-    assertThat(verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 1, tampered, executor).dispute().getReason())
-        .contains("does not match its committed hash");
+    ReplayOutcome t = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 1, none, tampered, executor);
+    assertThat(t.failure()).isEqualTo(ReplayFailure.STATE_HASH_MISMATCH);
+    assertThat(t.dispute().getReason()).contains("the trace records " + trace.stateHashes().get(1).hex());
+    StateFetcher missing = h -> {
+      throw new IOException("not in the store");
+    };
+    ReplayOutcome m = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 1, none, missing, executor);
+    assertThat(m.failure()).isEqualTo(ReplayFailure.STATE_UNAVAILABLE);
+    assertThat(m.dispute().getReason()).contains("not in the store");
+  }
+
+  @Test
+  @DisplayName("a trace with another step count than the round's, segments longer than the validator replays, or another start state is disputed before any replay")
+  void roundBounds() {
+    ReplayTrace trace = train((i, s) -> s);
+    ReplayOutcome steps = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 0, none, fetcher,
+        executor(runSteps + 1, null));
+    assertThat(steps.failure()).isEqualTo(ReplayFailure.STEP_COUNT_MISMATCH);
+    assertThat(steps.dispute().getReason()).contains("trace records " + runSteps + " steps, the round's task has " + (runSteps + 1));
+    ReplayOutcome tooLong = new ReplayVerifier(20_000, K - 1).verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 0,
+        none, fetcher, executor);
+    assertThat(tooLong.failure()).isEqualTo(ReplayFailure.SEGMENT_TOO_LONG);
+    ContentHash realStart = StateHashes.of(TinyMlp.init(1).state());
+    assertThat(verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 2, none, fetcher,
+        executor(runSteps, realStart)).matched()).isTrue();
+    ReplayOutcome otherStart = verifier.verifySegment(DELTA_ID, TinyMlp.LAYER1, trace.commitment(), trace, 2, none, fetcher,
+        executor(runSteps, StateHashes.of(TinyMlp.init(2).state())));
+    assertThat(otherStart.failure()).isEqualTo(ReplayFailure.INITIAL_STATE_MISMATCH);
   }
 
   @Test
