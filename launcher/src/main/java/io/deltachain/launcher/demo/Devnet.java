@@ -13,12 +13,15 @@ import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.core.tx.proto.Capabilities;
 import io.deltachain.core.tx.proto.NodeRole;
 import io.deltachain.launcher.wiring.BlockPollingFeed;
+import io.deltachain.launcher.wiring.ChainDisputeSink;
 import io.deltachain.launcher.wiring.ChainRoundContexts;
 import io.deltachain.launcher.wiring.ChainVerdictSink;
 import io.deltachain.launcher.wiring.EvalData;
 import io.deltachain.launcher.wiring.ModelLossEvaluator;
+import io.deltachain.launcher.wiring.RoundReplayTasks;
 import io.deltachain.launcher.wiring.StoreDeltaFetcher;
 import io.deltachain.launcher.wiring.StoreDeltaUploader;
+import io.deltachain.launcher.wiring.StoreReplayFetcher;
 import io.deltachain.launcher.wiring.TrainerChainAdapter;
 import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
@@ -26,6 +29,8 @@ import io.deltachain.store.client.DeltaStoreClient;
 import io.deltachain.trainer.data.Corpus;
 import io.deltachain.trainer.service.TrainerConfig;
 import io.deltachain.trainer.service.TrainerVerticle;
+import io.deltachain.validator.replay.ReplayVerifier;
+import io.deltachain.validator.service.ReplaySpotChecker;
 import io.deltachain.validator.service.ValidatorVerticle;
 import io.deltachain.validator.verdict.ValidatorPolicy;
 import io.deltachain.validator.verdict.VerdictEngine;
@@ -70,12 +75,18 @@ public final class Devnet implements AutoCloseable {
 
   /** One validator service and what it owns. */
   public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ModelLossEvaluator model,
-      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink) {}
+      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink, ChainDisputeSink disputes) {}
 
   /** One trainer identity. */
   public record TrainerNode(int index, NodeKey key, boolean poisoned, ChainClient chain, String moniker) {}
 
   public static final String CHAIN_ID = "deltachain-devnet";
+  /**
+   * Replay tolerance of the demo's validators: 1% of a segment's movement. Replays on the CPU of
+   * the trainer's own kind are bit-exact (0 ppm); a forged or skipped segment is off by the order
+   * of the movement itself.
+   */
+  public static final long REPLAY_TOLERANCE_PPM = 10_000;
 
   private final Settings settings;
   private final PrintStream out;
@@ -95,6 +106,7 @@ public final class Devnet implements AutoCloseable {
   private TxSigner coordinator;
   private Corpus corpus;
   private ModelProfile profile;
+  private RoundReplayTasks replayTasks;
   private final Thread hook = new Thread(this::closeQuietly, "devnet-shutdown");
   private volatile boolean closed;
 
@@ -167,6 +179,8 @@ public final class Devnet implements AutoCloseable {
     say("coordinator %s registered", coordinatorKey.addressHex());
 
     ValidatorPolicy policy = demoPolicy();
+    replayTasks = new RoundReplayTasks();
+    replayTasks.dataset("europarl:" + settings.corpusDocuments(), corpus);
     for (LocalNet.Node n : net.nodes()) {
       ChainClient c = new ChainClient(validatorVertx, n.rpcUrl());
       BlockPollingFeed feed = new BlockPollingFeed(validatorVertx, c, 200);
@@ -175,12 +189,17 @@ public final class Devnet implements AutoCloseable {
       TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
       DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
       ChainVerdictSink sink = new ChainVerdictSink(c, signer);
+      // Every validator replays a chain-chosen segment of every delta it judged; the round's training
+      // settings are public (registered by the coordinator), the chain data each validator's own.
+      ChainDisputeSink disputes = new ChainDisputeSink(c, signer);
+      StoreReplayFetcher replayFetcher = new StoreReplayFetcher(sc, dir.resolve("validator-" + n.index + "/replay"), 60);
       ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
           dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
-          sink, new VerdictEngine());
+          sink, new VerdictEngine(), new ReplaySpotChecker(new ReplayVerifier(REPLAY_TOLERANCE_PPM), replayFetcher,
+              replayFetcher, replayTasks.executors(feed::round), true), disputes);
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink));
+      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, disputes));
     }
     say("%d validator services following their own nodes, signing verdicts with each node's priv_validator_key",
         validatorNodes.size());
@@ -324,6 +343,11 @@ public final class Devnet implements AutoCloseable {
 
   public String storeUrl() {
     return storeUrl;
+  }
+
+  /** The round training settings the validators replay with (the coordinator registers each round's). */
+  public RoundReplayTasks replayTasks() {
+    return replayTasks;
   }
 
   public Corpus corpus() {

@@ -70,16 +70,20 @@ public final class ModelLossEvaluator implements LossEvaluator, LayerLayout, Aut
 
   @Override
   public synchronized double baseLoss(DataSplit split) {
-    return baseLosses.computeIfAbsent(split, s -> TrainingSession.evaluate(model, data.batches(s)));
+    synchronized (DjlLock.LOCK) {
+      return baseLosses.computeIfAbsent(split, s -> TrainingSession.evaluate(model, data.batches(s)));
+    }
   }
 
   @Override
   public synchronized double lossWithDelta(LayerDelta delta, DataSplit split) {
-    try {
-      apply(delta, 1f);
-      return TrainingSession.evaluate(model, data.batches(split));
-    } finally {
-      restore(delta);
+    synchronized (DjlLock.LOCK) {
+      try {
+        apply(delta, 1f);
+        return TrainingSession.evaluate(model, data.batches(split));
+      } finally {
+        restore(delta);
+      }
     }
   }
 

@@ -47,9 +47,20 @@ public final class SegmentReplayer implements AutoCloseable {
    * @throws IOException if the dataset, tokenizer or base checkpoint cannot be read
    */
   public SegmentReplayer(TrainingTask task, Device device) throws IOException {
+    this(task, TrainingJob.loadCorpus(task.dataset()), device);
+  }
+
+  /**
+   * As above, with the task's dataset already loaded (validators replay many deltas of one round).
+   *
+   * @param task the task as the round fixes it
+   * @param corpus the task's dataset, checked against the task's dataset hash
+   * @param device where to re-execute
+   * @throws IOException if the tokenizer or base checkpoint cannot be read, or the dataset is another
+   */
+  public SegmentReplayer(TrainingTask task, Corpus corpus, Device device) throws IOException {
     this.task = task;
     ModelProfile profile = TrainingJob.resolveProfile(task);
-    Corpus corpus = TrainingJob.loadCorpus(task.dataset());
     if (!task.datasetHash().isEmpty() && !corpus.hash().hex().equalsIgnoreCase(task.datasetHash())) {
       throw new IOException("dataset " + task.dataset() + " has hash " + corpus.hash().hex() + ", the round names "
           + task.datasetHash());

@@ -8,5 +8,5 @@ import java.io.IOException;
 @FunctionalInterface
 public interface TraceFetcher {
   /** The trace whose file hashes to {@code commitment}; throws if unavailable or malformed. */
-  ReplayTrace fetch(ContentHash commitment) throws IOException;
+  ReplayTrace fetchTrace(ContentHash commitment) throws IOException;
 }

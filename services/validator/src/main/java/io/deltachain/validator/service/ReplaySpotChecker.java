@@ -56,7 +56,7 @@ public final class ReplaySpotChecker implements SpotChecker {
     ContentHash commitment = ContentHash.of(tx.getReplayCommitment().toByteArray());
     ReplayTrace trace;
     try {
-      trace = traces.fetch(commitment);
+      trace = traces.fetchTrace(commitment);
     } catch (IOException e) {
       return ReplayVerifier.withoutSegment(delta.deltaId(), tx.getLayer(), ReplayFailure.TRACE_UNAVAILABLE,
           "replay trace " + commitment.hex() + " is unavailable: " + e.getMessage());
