@@ -80,11 +80,11 @@ class TrainingJobTest {
   }
 
   @Test
-  @DisplayName("a job interrupted after a checkpoint continues from it and ends with the uninterrupted job's deltas")
+  @DisplayName("a job interrupted after a checkpoint continues from it and ends with the uninterrupted job's deltas and replay trace")
   void jobResumesFromCheckpoint(@TempDir Path dir) throws Exception {
     TrainingTask t = task("t-resume", TrainingMode.LORA, 0, 0, "random:6");
-    JobResult straight = new TrainingJob(dir.resolve("a"), "n", Device.cpu()).run(t, p -> { }, () -> false);
-    TrainingJob interrupted = new TrainingJob(dir.resolve("b"), "n", Device.cpu(), 2);
+    JobResult straight = new TrainingJob(dir.resolve("a"), "n", Device.cpu(), 0, 2).run(t, p -> { }, () -> false);
+    TrainingJob interrupted = new TrainingJob(dir.resolve("b"), "n", Device.cpu(), 2, 2);
     List<Integer> seen = new ArrayList<>();
     try {
       interrupted.run(t, p -> seen.add(p.step()), () -> seen.size() >= 3);
@@ -96,6 +96,9 @@ class TrainingJobTest {
     assertThat(resumedSteps).containsExactly(3, 4);
     assertThat(resumed.deltas().get(0).tensors()).allSatisfy((name, tensor) ->
         assertThat(tensor.data()).as(name).containsExactly(straight.deltas().get(0).tensors().get(name).data()));
+    // the state of step 0 came from the first attempt's file, step 2's was recorded again: same trace
+    assertThat(resumed.replay().trace().stateHashes()).hasSize(3);
+    assertThat(resumed.replay().commitment()).isEqualTo(straight.replay().commitment());
   }
 
   @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.tx.proto.Dispute;
 import io.deltachain.core.tx.proto.SubmitDelta;
 import io.deltachain.core.tx.proto.Verdict;
 import io.deltachain.core.tx.proto.VerdictBatch;
 import io.deltachain.validator.delta.LayerDelta;
+import io.deltachain.validator.replay.ReplayFailure;
+import io.deltachain.validator.replay.ReplayOutcome;
+import io.deltachain.validator.replay.ReplayVerifier;
 import io.deltachain.validator.testmodel.TinyMlp;
 import io.deltachain.validator.testmodel.TinyRound;
 import io.deltachain.validator.verdict.DeltaUnderReview;
@@ -105,6 +109,68 @@ class ValidatorVerticleTest {
       feed.blocks.handle(10L); // nothing pending: no empty batch
       feed.deltas.handle(c3);
       feed.blocks.handle(11L);
+    })));
+  }
+
+  @Test
+  @DisplayName("every judged delta is spot-checked after its verdict; a failed check's Dispute goes out after the verdicts, a matched one raises none")
+  void spotChecksAfterVerdicts(Vertx vertx, VertxTestContext test) throws Exception {
+    TinyRound round = new TinyRound(dir).assignFull("a", 0).assignFull("b", 1);
+    DeltaUnderReview one = round.submitDense("a", 0, round.trainHonest(0, 1), round.baseHashes.get(TinyMlp.LAYER1));
+    DeltaUnderReview two = round.submitDense("b", 1, round.trainHonest(1, 2), round.baseHashes.get(TinyMlp.LAYER1));
+    Path oneFile = dir.resolve("delta-1.safetensors");
+    Path twoFile = dir.resolve("delta-2.safetensors");
+    CommittedDelta c1 = committed(one, oneFile, "a", 10);
+    CommittedDelta c2 = committed(two, twoFile, "b", 10);
+    Map<ByteString, Path> files = Map.of(c1.tx().getContentHash(), oneFile, c2.tx().getContentHash(), twoFile);
+
+    FakeFeed feed = new FakeFeed();
+    List<String> events = new CopyOnWriteArrayList<>();
+    // the checker sees the judged file and the delta's context; b's trace "fails"
+    SpotChecker checker = (d, file, context) -> {
+      assertThat(file.metadata().layer()).isEqualTo(TinyMlp.LAYER1);
+      assertThat(context.baseWeights()).isNotEmpty();
+      if (d == c2) {
+        return ReplayVerifier.withoutSegment(d.deltaId(), d.tx().getLayer(), ReplayFailure.NO_TRACE, "no trace");
+      }
+      return new ReplayOutcome(null, 0, null, "segment 0 matched", null);
+    };
+    DisputeSink disputes = new DisputeSink() {
+      @Override
+      public Future<Void> submit(Dispute dispute) {
+        events.add("dispute " + HexFormat.of().formatHex(dispute.getDeltaId().toByteArray()) + " " + dispute.getReason());
+        test.verify(() -> {
+          // a's outcome may come before or after the block's verdicts; the dispute always comes last
+          assertThat(events).containsExactlyInAnyOrder("verdicts 2", "outcome a true", "outcome b false",
+              "dispute " + HexFormat.of().formatHex(c2.deltaId()) + " NO_TRACE: no trace");
+          assertThat(events).containsSubsequence("verdicts 2", "outcome b false", "dispute " + HexFormat.of().formatHex(c2.deltaId())
+              + " NO_TRACE: no trace");
+          assertThat(dispute.getLayer()).isEqualTo(TinyMlp.LAYER1);
+        });
+        test.completeNow();
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public void outcome(CommittedDelta delta, ReplayOutcome outcome) {
+        events.add("outcome " + (delta == c1 ? "a" : "b") + " " + outcome.matched());
+        if (delta == c2) {
+          feed.blocks.handle(11L); // the next block: its flush carries the dispute
+        }
+      }
+    };
+    ValidatorVerticle verticle = new ValidatorVerticle(feed,
+        tx -> Future.succeededFuture(files.get(tx.getContentHash())),
+        (d, seed) -> round.context(d.tx().getLayer(), seed),
+        batch -> {
+          events.add("verdicts " + batch.getVerdictsCount());
+          return Future.succeededFuture();
+        },
+        new VerdictEngine(), checker, disputes);
+    vertx.deployVerticle(verticle).onComplete(test.succeeding(id -> vertx.runOnContext(v -> {
+      feed.deltas.handle(c1);
+      feed.deltas.handle(c2);
+      feed.blocks.handle(10L);
     })));
   }
 
