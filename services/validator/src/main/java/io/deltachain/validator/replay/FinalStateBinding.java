@@ -104,7 +104,8 @@ public final class FinalStateBinding {
           expected = expected - before[i];
         }
         expected = rounded(expected);
-        if (!(got[i] == expected) && !(Float.isNaN(got[i]) && Float.isNaN(expected))) {
+        // not finite on either side is a mismatch too: a NaN must never bind to a NaN
+        if (!(got[i] == expected) || !Float.isFinite(expected)) {
           return String.format(Locale.ROOT, "%s[%d] is %s in the delta, %s per the trace's final state", name, i, got[i],
               expected);
         }
