@@ -33,6 +33,7 @@ import io.deltachain.validator.aggregate.RobustAggregator;
 import io.deltachain.validator.delta.DeltaFiles;
 import io.deltachain.validator.delta.DenseTensor;
 import io.deltachain.validator.delta.LayerDelta;
+import io.deltachain.validator.replay.ReplayOutcome;
 import io.deltachain.validator.verdict.DataSplit;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -70,9 +71,19 @@ public final class DemoRound {
   /** How the poisoned delta is made from a trained one: lora_B times this (sign flip and scale). */
   public static final float POISON_FACTOR = -8f;
 
-  /** One delta as decided on chain. */
+  /**
+   * One delta as decided on chain, with its replay spot-checks.
+   *
+   * @param spotChecks each validator's spot-check outcome: {@code MATCH ...} or the failure and reason
+   * @param disputes Dispute transactions recorded on chain against the delta
+   */
   public record DeltaOutcome(String trainer, boolean poisoned, String deltaId, String status, List<String> reasons,
-      long approvePower, long rejectPower) {}
+      long approvePower, long rejectPower, List<String> spotChecks, int disputes) {
+    /** Whether every validator's spot-check matched. */
+    public boolean spotChecksPassed() {
+      return !spotChecks.isEmpty() && spotChecks.stream().allMatch(c -> c.startsWith("MATCH"));
+    }
+  }
 
   /** What the round produced. */
   public record Result(String roundId, String layer, double evalLossBefore, double evalLossAfter,
@@ -142,6 +153,9 @@ public final class DemoRound {
           .setFirstLayer(LAYER_INDEX).setLastLayer(LAYER_INDEX).setMode(io.deltachain.core.tx.proto.TrainingMode.LORA)
           .setLoraRank(4).addAllTargetModules(TARGETS).setShardIndex(t.index()).setPrecision("fp32"));
     }
+    // The round's training settings, published for the validators' replay spot-checks (StartRound
+    // carries the assignments, seeds and dataset hash, not steps or hyperparameters).
+    net.replayTasks().register(roundId, task(s, net.trainers().get(0), baseHash));
     StartRound startRound = start.setPlanHash(ByteString.copyFrom(ContentHash.sha256(start.build().toByteArray()).bytes())).build();
     long startHeight = commit(chain, net.coordinator().startRound(startRound)).height();
     say("StartRound committed at height %d: %d trainers, layer %s, LoRA rank 4 on %s, %d steps each",
@@ -149,10 +163,7 @@ public final class DemoRound {
 
     Map<String, String> trainerOfDelta = new LinkedHashMap<>();
     for (TrainerNode t : net.trainers()) {
-      TrainingTask task = new TrainingTask("round" + roundId + "-" + t.moniker(), Long.parseLong(roundId), s.profile(),
-          "random:" + s.baseSeed(), baseHash.hex(), TrainingMode.LORA, LAYER_INDEX, LAYER_INDEX, 4, 8, TARGETS,
-          "europarl:" + s.corpusDocuments(), "bytes", net.corpus().hash().hex(), s.roundSeed(), t.index(), s.trainers(),
-          steps, s.batchSize(), s.sequenceLength(), 3e-3, "fp32");
+      TrainingTask task = task(s, t, baseHash);
       long trainStart = System.nanoTime();
       JsonObject done = t.poisoned() ? trainPoisoned(t, task, costs) : offer(t, task);
       costs.recordGpuTime(roundId, "cpu", (System.nanoTime() - trainStart) / 1_000_000);
@@ -164,6 +175,9 @@ public final class DemoRound {
       int submitted = net.trainers().indexOf(t) + 1;
       awaitTrue(Duration.ofSeconds(240), "every validator's verdicts on the first " + submitted + " deltas",
           () -> net.validators().stream().allMatch(v -> v.sink().verdictsSent() >= submitted));
+      // and its replay spot-checks (a re-execution is training too)
+      awaitTrue(Duration.ofSeconds(240), "every validator's spot-checks of the first " + submitted + " deltas",
+          () -> net.validators().stream().allMatch(v -> v.disputes().finished() >= submitted));
     }
 
     // The round's deltas on chain, then their verdicts.
@@ -188,11 +202,26 @@ public final class DemoRound {
           }
         }
       }
-      outcomes.add(new DeltaOutcome(t.moniker(), t.poisoned(), id, d.getString("status"), reasons,
-          d.getLong("approve_power"), d.getLong("reject_power")));
       say("delta %s by %s: %s (approve power %d, reject power %d)%s", id.substring(0, 12), t.moniker(),
           d.getString("status"), d.getLong("approve_power"), d.getLong("reject_power"),
           reasons.isEmpty() ? "" : " reasons " + reasons);
+      List<String> checks = new ArrayList<>();
+      for (ValidatorNode v : net.validators()) {
+        ReplayOutcome o = v.disputes().outcome(id);
+        String line = o == null ? "NOT CHECKED " + v.disputes().notChecked(id)
+            : o.matched() ? "MATCH " + o.detail() : o.detail();
+        checks.add(line);
+        say("  spot-check by validator-%d: %s", v.index(), line);
+      }
+      long expected = net.validators().stream().map(v -> v.disputes().outcome(id)).filter(o -> o != null && !o.matched()).count();
+      awaitTrue(Duration.ofSeconds(60), expected + " disputes against delta " + id.substring(0, 12) + " on chain",
+          () -> query(chain, "/delta/" + id).getJsonArray("disputes", new JsonArray()).size() >= expected);
+      int disputes = query(chain, "/delta/" + id).getJsonArray("disputes", new JsonArray()).size();
+      if (disputes > 0) {
+        say("  %d Dispute transactions on chain against delta %s (layer %s)", disputes, id.substring(0, 12), layer);
+      }
+      outcomes.add(new DeltaOutcome(t.moniker(), t.poisoned(), id, d.getString("status"), reasons,
+          d.getLong("approve_power"), d.getLong("reject_power"), checks, disputes));
       if (d.getString("status").equals("ACCEPTED")) {
         accepted.add(d);
       }
@@ -286,6 +315,14 @@ public final class DemoRound {
         height, status, costs.cost(roundId), (System.nanoTime() - t0) / 1e9);
   }
 
+  /** The task of one trainer in this round. */
+  private TrainingTask task(Devnet.Settings s, TrainerNode t, ContentHash baseHash) {
+    return new TrainingTask("round" + roundId + "-" + t.moniker(), Long.parseLong(roundId), s.profile(),
+        "random:" + s.baseSeed(), baseHash.hex(), TrainingMode.LORA, LAYER_INDEX, LAYER_INDEX, 4, 8, TARGETS,
+        "europarl:" + s.corpusDocuments(), "bytes", net.corpus().hash().hex(), s.roundSeed(), t.index(), s.trainers(),
+        steps, s.batchSize(), s.sequenceLength(), 3e-3, "fp32");
+  }
+
   private static LayerDelta dense(String layer, DeltaFile file) {
     SortedMap<String, DenseTensor> t = new TreeMap<>();
     DeltaFiles.loraFactors(file).forEach((k, v) -> t.put(k, v.toDense()));
@@ -341,7 +378,9 @@ public final class DemoRound {
   /**
    * The poisoning trainer: trains its task for real, then multiplies every lora_B by
    * {@link #POISON_FACTOR} (the dense update B*A flips sign and grows), and submits the result as
-   * its delta, signed with its own key, like an attacker that passes the structure checks.
+   * its delta, signed with its own key, like an attacker that passes the structure checks. It
+   * publishes its real (honest) replay trace and commits to it, so every replay matches, and the
+   * spot-check finds the delta is not what the trace trained.
    */
   private JsonObject trainPoisoned(TrainerNode t, TrainingTask task, CostLedger costs) throws Exception {
     say("%s training (it will flip and scale its delta before submitting)", t.moniker());
@@ -365,11 +404,16 @@ public final class DemoRound {
     Uploaded up = await(net.validators().get(0).store().upload(file, hash), 60);
     costs.recordStored(roundId, up.size());
     long size = Files.size(file);
+    await(net.validators().get(0).store().upload(r.replay().traceFile(), r.replay().commitment()), 60);
+    for (Long step : r.replay().stateFiles().keySet()) {
+      await(net.validators().get(0).store().upload(r.replay().stateFiles().get(step), r.replay().stateHashes().get(step)), 60);
+    }
     SubmitDelta.Builder b = SubmitDelta.newBuilder().setRoundId(roundId).setLayer(honest.metadata().layer())
         .setBaseHash(ByteString.copyFrom(honest.metadata().baseHash().bytes()))
         .setContentHash(ByteString.copyFrom(hash.bytes())).setCid(up.cid() == null ? "" : up.cid()).setSizeBytes(size)
         .setMode(io.deltachain.core.tx.proto.TrainingMode.LORA).setLoraRank(4)
-        .setTokens(Long.parseLong(r.metrics().get("tokens"))).setShardIndex(t.index());
+        .setTokens(Long.parseLong(r.metrics().get("tokens"))).setShardIndex(t.index())
+        .setReplayCommitment(ByteString.copyFrom(r.replay().commitment().bytes()));
     if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
       b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
     }
@@ -398,6 +442,12 @@ public final class DemoRound {
     for (DeltaOutcome d : r.deltas()) {
       sb.append(String.format(Locale.ROOT, "| %-24s %-12s %-9s %-9s %-36s |%n", d.trainer(), d.deltaId().substring(0, 12),
           d.status(), "+" + d.approvePower() + "/-" + d.rejectPower(), d.reasons().isEmpty() ? "-" : String.join(",", d.reasons())));
+      long matched = d.spotChecks().stream().filter(c -> c.startsWith("MATCH")).count();
+      String failed = d.spotChecks().stream().filter(c -> !c.startsWith("MATCH")).map(c -> c.split(":", 2)[0]).distinct()
+          .reduce((x, y) -> x + "," + y).orElse("");
+      sb.append(String.format(Locale.ROOT, "| %-24s %-69s |%n", "  replay spot-checks", String.format(Locale.ROOT,
+          "%d/%d matched%s; %d disputes on chain", matched, d.spotChecks().size(), failed.isEmpty() ? "" : " (" + failed + ")",
+          d.disputes())));
     }
     sb.append(line);
     sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "base", r.baseHash()));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
   @Test
-  @DisplayName("the demo round finalizes: the poisoned delta is rejected with its reason, honest ones accepted, the head moves to the agreed checkpoint on all 4 validators, eval loss falls")
+  @DisplayName("the demo round finalizes: the poisoned delta is rejected with its reason and disputed by replay spot-checks, honest ones accepted and their spot-checks match, the head moves to the agreed checkpoint on all 4 validators, eval loss falls")
   void demoRound() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -36,10 +36,21 @@ class DemoIT {
     });
     assertThat(r.deltas()).filteredOn(d -> !d.poisoned()).hasSize(2)
         .allSatisfy(d -> assertThat(d.status()).isEqualTo("ACCEPTED"));
+    // replay spot-checks: every validator re-executed a chain-chosen segment of each honest delta
+    // with the DJL trainer and it matched; the poisoner's honest trace does not produce its delta
+    assertThat(r.deltas()).filteredOn(d -> !d.poisoned()).allSatisfy(d -> {
+      assertThat(d.spotChecks()).hasSize(4).allSatisfy(c -> assertThat(c).startsWith("MATCH replay of segment"));
+      assertThat(d.disputes()).isZero();
+    });
+    assertThat(r.deltas()).filteredOn(DemoRound.DeltaOutcome::poisoned).singleElement().satisfies(d -> {
+      assertThat(d.spotChecks()).hasSize(4).allSatisfy(c -> assertThat(c).startsWith("DELTA_NOT_FINAL_STATE"));
+      assertThat(d.disputes()).isEqualTo(4);
+    });
     assertThat(r.checkpointHash()).isNotEqualTo(r.baseHash());
     assertThat(r.headByNode()).hasSize(4).allSatisfy((node, head) -> assertThat(head).isEqualTo(r.checkpointHash()));
     assertThat(r.appHashByNode().values()).hasSize(4).doesNotContainNull().containsOnly(r.appHashByNode().get(0));
     assertThat(r.evalLossAfter()).isLessThan(r.evalLossBefore());
-    assertThat(table).contains("REJECTED", "ACCEPTED", r.checkpointHash());
+    assertThat(table).contains("REJECTED", "ACCEPTED", r.checkpointHash(), "4/4 matched; 0 disputes on chain",
+        "0/4 matched (DELTA_NOT_FINAL_STATE); 4 disputes on chain");
   }
 }
