@@ -2,6 +2,7 @@ package io.deltachain.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import io.deltachain.core.replay.StateLayout;
 import java.util.Map;
 import java.util.Set;
@@ -95,26 +96,47 @@ public final class TrainingStateVector {
       throw new IllegalArgumentException("training state has " + state.length + " values, this run's layout has "
           + layout.length());
     }
+    // every counter is read (and refused) before anything changes, so a bad state leaves the session as it was
     int step = readCounter(state, layout.section("step"));
+    float scale = 0;
+    int cleanSteps = 0;
+    int skipped = 0;
     if (s.lossScaler() != null) {
-      float scale = state[layout.section("loss_scale").offset()];
+      scale = state[layout.section("loss_scale").offset()];
       if (!(scale > 0) || Float.isInfinite(scale)) {
         throw new IllegalArgumentException("training state has loss scale " + scale);
       }
-      s.lossScaler().restore(scale, readCounter(state, layout.section("loss_scale_clean_steps")),
-          readCounter(state, layout.section("skipped_steps")));
+      cleanSteps = readCounter(state, layout.section("loss_scale_clean_steps"));
+      skipped = readCounter(state, layout.section("skipped_steps"));
+    }
+    Set<String> names = names(s);
+    Map<String, Integer> adamSteps = new java.util.HashMap<>();
+    for (String name : names) {
+      adamSteps.put(name, readCounter(state, layout.section(name + ":adam_steps")));
+    }
+    if (s.lossScaler() != null) {
+      s.lossScaler().restore(scale, cleanSteps, skipped);
     }
     Map<String, Parameter> params = s.model().parameters();
-    for (String name : names(s)) {
+    // Writing into a leaf that requires grad is refused in grad mode, which is thread-local and on
+    // by default: on a thread that never trained (a validator's replay worker) it is on.
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (String name : names) {
+        NDArray w = params.get(name).getArray();
+        s.model().setWeight(name, slice(state, layout.section(name)), w.getShape());
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+    for (String name : names) {
       NDArray w = params.get(name).getArray();
-      StateLayout.Section ws = layout.section(name);
-      s.model().setWeight(name, slice(state, ws), w.getShape());
-      int adamSteps = readCounter(state, layout.section(name + ":adam_steps"));
-      if (adamSteps == 0) {
+      if (adamSteps.get(name) == 0) {
         s.optimizer().forget(name);
       } else {
         s.optimizer().restore(name, slice(state, layout.section(name + ":adam_m")),
-            slice(state, layout.section(name + ":adam_v")), adamSteps, w);
+            slice(state, layout.section(name + ":adam_v")), adamSteps.get(name), w);
       }
     }
     s.restoreCounters(step, s.tokens());

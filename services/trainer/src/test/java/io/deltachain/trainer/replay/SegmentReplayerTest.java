@@ -104,6 +104,16 @@ class SegmentReplayerTest {
       assertThat(StateHashes.of(replayed)).as("segment %d (steps %d..%d)", i, seg.startStep(), seg.endStep())
           .isEqualTo(seg.endHash());
     }
+    // on a thread that never trained (grad mode is per thread), as on a validator's replay worker
+    ReplayTrace.Segment seg = trace.segment(1);
+    float[] start = state(seg.startStep());
+    java.util.concurrent.ExecutorService fresh = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      float[] replayed = fresh.submit(() -> replayer.replay(start, seg.startStep(), seg.batches())).get();
+      assertThat(StateHashes.of(replayed)).isEqualTo(seg.endHash());
+    } finally {
+      fresh.shutdownNow();
+    }
   }
 
   @Test
