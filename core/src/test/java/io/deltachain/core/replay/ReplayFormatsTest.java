@@ -57,6 +57,8 @@ class ReplayFormatsTest {
     assertThatThrownBy(() -> ReplayTrace.decode(otherVersion)).isInstanceOf(IOException.class)
         .hasMessageContaining("not a replay trace of format deltachain-replay-v1");
     assertThatThrownBy(() -> ReplayTrace.decode(Arrays.copyOf(good, good.length - 3))).isInstanceOf(IOException.class)
+        .hasMessageContaining("batch of step 3 claims 3 indices, more than the trace holds");
+    assertThatThrownBy(() -> ReplayTrace.decode(Arrays.copyOf(good, 60))).isInstanceOf(IOException.class)
         .hasMessageContaining("truncated");
     assertThatThrownBy(() -> ReplayTrace.decode(Arrays.copyOf(good, good.length + 1))).isInstanceOf(IOException.class)
         .hasMessageContaining("1 bytes after its last batch");
