@@ -104,8 +104,11 @@ public final class FinalStateBinding {
           expected = expected - before[i];
         }
         expected = rounded(expected);
-        // not finite on either side is a mismatch too: a NaN must never bind to a NaN
-        if (!(got[i] == expected) || !Float.isFinite(expected)) {
+        if (!Float.isFinite(expected)) {
+          // a NaN must never bind to a NaN: such a run trained nothing a delta could stand for
+          return String.format(Locale.ROOT, "the trace's final state gives %s for %s[%d], not a finite value", expected, name, i);
+        }
+        if (!(got[i] == expected)) {
           return String.format(Locale.ROOT, "%s[%d] is %s in the delta, %s per the trace's final state", name, i, got[i],
               expected);
         }
