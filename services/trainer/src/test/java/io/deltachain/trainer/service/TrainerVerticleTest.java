@@ -112,7 +112,15 @@ class TrainerVerticleTest {
         assertThat(sd.getInlineDelta().toByteArray()).isEqualTo(store.files.get(h));
         assertThat(sd.getCid()).isEqualTo("cid-" + h.hex().substring(0, 12));
         assertThat(sd.getLossBeforeMicro()).isPositive();
+        // both layers' deltas commit to the run's replay trace, published in the store with its states
+        ContentHash commitment = ContentHash.of(sd.getReplayCommitment().toByteArray());
+        assertThat(store.files).containsKey(commitment);
+        io.deltachain.core.replay.ReplayTrace trace = io.deltachain.core.replay.ReplayTrace.decode(store.files.get(commitment));
+        assertThat(trace.totalSteps()).isEqualTo(3);
+        assertThat(trace.stateHashes()).allSatisfy(sh -> assertThat(store.files).containsKey(sh));
       }
+      assertThat(SubmitDelta.parseFrom(chain.txs.get(1).getBody()).getReplayCommitment())
+          .isEqualTo(SubmitDelta.parseFrom(chain.txs.get(2).getBody()).getReplayCommitment());
       assertThat(heartbeats).isNotEmpty();
       ctx.completeNow();
     }));
