@@ -15,6 +15,7 @@ import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.BatchSource;
 import io.deltachain.trainer.model.CausalLm;
 import io.deltachain.trainer.model.CausalLmLoss;
+import io.deltachain.trainer.model.Scalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +209,7 @@ public final class TrainingSession implements AutoCloseable {
           NDArray labels = stepManager.create(batch.flatLabels(), new Shape(batch.size(), batch.length()));
           NDArray loss = CausalLmLoss.crossEntropy(model.forward(inputs, null, true), labels);
           lossSum += loss.getFloat();
-          collector.backward(loss.mul((float) (scale / accumulation)));
+          collector.backward(Scalars.mul(loss, scale / accumulation));
         }
         stepTokens += batch.tokens();
       }
@@ -300,6 +301,7 @@ public final class TrainingSession implements AutoCloseable {
     for (String name : names) {
       double f = unscale * layerFactor.get(CausalLm.layerOf(name)) * globalFactor;
       if (f != 1.0) {
+        // Outside the graph, so DJL's Number overload is safe here (see Scalars).
         grads.get(name).muli((float) f);
       }
     }
