@@ -373,7 +373,7 @@ public final class DemoRound {
         .setMode(io.deltachain.core.tx.proto.TrainingMode.LORA).setLoraRank(4)
         .setTokens(Long.parseLong(r.metrics().get("tokens"))).setShardIndex(t.index());
     if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
-      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
+      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file))).clearCid(); // the ledger takes one of the two
     }
     long last = await(t.chain().lastNonce(t.key().address()), 30);
     ChainClient.BroadcastResult sent = await(t.chain().broadcastTxSync(new TxSigner(t.key(), Devnet.CHAIN_ID, last)
