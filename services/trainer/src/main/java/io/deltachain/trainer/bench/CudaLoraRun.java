@@ -61,7 +61,9 @@ public final class CudaLoraRun {
     int docs = Integer.parseInt(args[6]);
 
     Engine engine = Engine.getEngine("PyTorch");
-    boolean cuda = engine.getGpuCount() > 0;
+    // libtorch's own answer (torch::cuda::is_available); getGpuCount() goes through DJL's JNA
+    // binding of libcudart instead, which needs libcudart on JNA's search path.
+    boolean cuda = engine.hasCapability("CUDA");
     Device device = cuda ? Device.gpu() : Device.cpu();
     System.out.printf(Locale.ROOT, "device %s gpus=%d engine=%s %s%n", device, engine.getGpuCount(),
         engine.getEngineName(), engine.getVersion());
