@@ -7,6 +7,8 @@ same batch (random tokens), same measures (tokens of one step / median step time
 all seven projections, base frozen), fp32 on CPU. Prints: torch <profile> <mode> <tokens/s wall> <loss> <tokens per CPU-second>.
 
 usage: torch_bench.py <config.json> <name> <FULL|LORA> <batch> <seq> <warmup> <steps>
+env:   BENCH_DEVICE (default cpu; cuda for the GPU reference of bench/trainer/cuda-run.sh),
+       BENCH_AMP=1 (fp16 autocast with a GradScaler, CUDA only)
 """
 import json
 import math
@@ -119,8 +121,8 @@ class Model(nn.Module):
         t = tokens.shape[1]
         freqs = torch.outer(torch.arange(t, dtype=torch.float32), self.inv_freq.float())
         emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos(), emb.sin()
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        cos, sin = emb.cos().to(tokens.device), emb.sin().to(tokens.device)
+        mask = torch.full((t, t), float("-inf"), device=tokens.device).triu(1)
         x = F.embedding(tokens, self.embed)
         for layer in self.layers:
             x = layer(x, cos, sin, mask)
@@ -134,6 +136,8 @@ def main():
     torch.manual_seed(1)
     with open(cfg_path) as f:
         c = json.load(f)
+    device = torch.device(__import__("os").environ.get("BENCH_DEVICE", "cpu"))
+    amp = __import__("os").environ.get("BENCH_AMP") == "1"
     model = Model(c)
     if mode == "LORA":
         for p in model.parameters():
@@ -141,22 +145,27 @@ def main():
         for layer in model.layers:
             for pr in layer.projs():
                 pr.add_lora(8, 16)
+    model.to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     decay = [p for p in params if p.dim() > 1]
     no_decay = [p for p in params if p.dim() <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=1e-4, betas=(0.9, 0.95), eps=1e-8)
     g = torch.Generator().manual_seed(1)
-    data = torch.randint(0, c["vocab_size"], (warmup + steps, batch, seq + 1), generator=g)
+    data = torch.randint(0, c["vocab_size"], (warmup + steps, batch, seq + 1), generator=g).to(device)
+    scaler = torch.amp.GradScaler("cuda", enabled=amp)
     loss = None
 
     def step(i):
         x, y = data[i, :, :-1], data[i, :, 1:]
-        logits = model(x)
-        l = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-        l.backward()
+        with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+            logits = model(x)
+        l = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
+        scaler.scale(l).backward()
+        scaler.unscale_(opt)
         torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        scaler.step(opt)
+        scaler.update()
         opt.zero_grad(set_to_none=True)
         return l.item()
 

@@ -87,8 +87,8 @@ public final class DemoRound {
 
   /** What the round produced. */
   public record Result(String roundId, String layer, double evalLossBefore, double evalLossAfter,
-      List<DeltaOutcome> deltas, String baseHash, String checkpointHash, String checkpointCid, Map<Integer, String> headByNode,
-      Map<Integer, String> appHashByNode, long appHashHeight, long height, String roundStatus, RoundCost cost,
+      List<DeltaOutcome> deltas, String baseHash, String baseCid, String checkpointHash, String checkpointCid,
+      Map<Integer, String> headByNode, Map<Integer, String> appHashByNode, long appHashHeight, long height, String roundStatus, RoundCost cost,
       double seconds) {}
 
   private final Devnet net;
@@ -134,7 +134,8 @@ public final class DemoRound {
         "deltachain.model", s.profile() + " random:" + s.baseSeed())));
     Uploaded baseUp = await(v0.store().upload(baseFile, baseHash), 60);
     costs.recordStored(roundId, baseUp.size());
-    say("base checkpoint of %s: %s (%d bytes in the delta store)", layer, baseHash.hex(), baseUp.size());
+    say("base checkpoint of %s: %s (%d bytes in the delta store, CID %s)", layer, baseHash.hex(), baseUp.size(),
+        baseUp.cid() == null ? "none: local store only" : baseUp.cid());
 
     DataSplit evalSet = new DataSplit.EvalSet(s.roundSeed());
     double before = v0.model().baseLoss(evalSet);
@@ -258,8 +259,8 @@ public final class DemoRound {
         synchronized (signer) {
           tx = signer.proposeCheckpoint(p.body().toBuilder().setCid(cid).build());
         }
-        say("validator-0 aggregated %d accepted deltas (weighted mean by tokens): checkpoint %s, proposed", in.size(),
-            checkpointHex);
+        say("validator-0 aggregated %d accepted deltas (weighted mean by tokens): checkpoint %s (CID %s), proposed",
+            in.size(), checkpointHex, cid.isEmpty() ? "none: local store only" : cid);
       } else {
         synchronized (signer) {
           tx = signer.checkpointVote(roundId, layer, p.hash().bytes());
@@ -311,7 +312,8 @@ public final class DemoRound {
       appHashes.put(v.index(), await(v.chain().headerAppHash(h), 30));
     }
     long height = await(chain.status(), 30).latestHeight();
-    return new Result(roundId, layer, before, after, outcomes, baseHash.hex(), checkpointHex, cid, heads, appHashes, h,
+    return new Result(roundId, layer, before, after, outcomes, baseHash.hex(), baseUp.cid() == null ? "" : baseUp.cid(),
+        checkpointHex, cid, heads, appHashes, h,
         height, status, costs.cost(roundId), (System.nanoTime() - t0) / 1e9);
   }
 
@@ -415,7 +417,7 @@ public final class DemoRound {
         .setTokens(Long.parseLong(r.metrics().get("tokens"))).setShardIndex(t.index())
         .setReplayCommitment(ByteString.copyFrom(r.replay().commitment().bytes()));
     if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
-      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
+      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file))).clearCid(); // the ledger takes one of the two
     }
     long last = await(t.chain().lastNonce(t.key().address()), 30);
     ChainClient.BroadcastResult sent = await(t.chain().broadcastTxSync(new TxSigner(t.key(), Devnet.CHAIN_ID, last)
@@ -426,6 +428,10 @@ public final class DemoRound {
     return new JsonObject().put("taskId", task.taskId()).put("node", t.key().addressHex())
         .put("deltas", new JsonArray().add(new JsonObject().put("layer", honest.metadata().layer())
             .put("contentHash", hash.hex()).put("poisoned", "lora_B x " + POISON_FACTOR)));
+  }
+
+  private static String cidText(String cid) {
+    return cid.isEmpty() ? "- (local store only: kubo did not start)" : cid;
   }
 
   /** The final table. */
@@ -451,9 +457,9 @@ public final class DemoRound {
     }
     sb.append(line);
     sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "base", r.baseHash()));
+    sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "base CID", cidText(r.baseCid())));
     sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "checkpoint", r.checkpointHash()));
-    sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "checkpoint CID", r.checkpointCid().isEmpty()
-        ? "- (local store; no kubo configured)" : r.checkpointCid()));
+    sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "checkpoint CID", cidText(r.checkpointCid())));
     boolean sameHead = r.headByNode().values().stream().distinct().count() == 1;
     sb.append(String.format(Locale.ROOT, "| %-14s %-79s |%n", "layer head", (sameHead ? "same on all " : "DIFFERS across ")
         + r.headByNode().size() + " validators"));

@@ -23,9 +23,9 @@ import io.deltachain.launcher.wiring.StoreDeltaFetcher;
 import io.deltachain.launcher.wiring.StoreDeltaUploader;
 import io.deltachain.launcher.wiring.StoreReplayFetcher;
 import io.deltachain.launcher.wiring.TrainerChainAdapter;
-import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
 import io.deltachain.store.client.DeltaStoreClient;
+import io.deltachain.store.ipfs.KuboProcess;
 import io.deltachain.trainer.data.Corpus;
 import io.deltachain.trainer.service.TrainerConfig;
 import io.deltachain.trainer.service.TrainerVerticle;
@@ -53,8 +53,8 @@ import java.util.stream.Stream;
 
 /**
  * A whole deltachain network on loopback: N CometBFT validators with their abci-apps
- * ({@link LocalNet}), one validator service per node, a delta store (local backend), and
- * trainers, all Vert.x services joined over Hazelcast on 127.0.0.1. For a one-command demo the
+ * ({@link LocalNet}), one validator service per node, a delta store (backed by a kubo daemon on
+ * loopback when the pinned binary runs, see {@link DevnetKubo}, else local only), and trainers, all Vert.x services joined over Hazelcast on 127.0.0.1. For a one-command demo the
  * cluster members run in this JVM: three Vert.x instances, each its own Hazelcast member
  * (coordinator + delta store, validators, trainers), talking over TCP like separate machines.
  */
@@ -102,6 +102,7 @@ public final class Devnet implements AutoCloseable {
   private Vertx trainerVertx;
   private DeltaStoreService store;
   private String storeUrl;
+  private KuboProcess kubo;
   private ChainClient coordinatorChain;
   private TxSigner coordinator;
   private Corpus corpus;
@@ -159,10 +160,11 @@ public final class Devnet implements AutoCloseable {
     say("Hazelcast cluster '%s': 3 members on 127.0.0.1 ports %d, %d, %d (coordinator+store, validators, trainers;"
         + " separate Vert.x instances in this JVM)", cluster, ports[0], ports[1], ports[2]);
 
-    store = new DeltaStoreService(DeltaStoreConfig.localOnly(dir.resolve("store")));
-    await(coordinatorVertx.deployVerticle(store), 60);
+    DevnetKubo.Store backed = DevnetKubo.deployStore(coordinatorVertx, dir.resolve("store"), bins::ipfs,
+        dir.resolve("kubo"), line -> say("%s", line));
+    store = backed.service();
+    kubo = backed.kubo();
     storeUrl = "http://127.0.0.1:" + store.httpPort();
-    say("delta store (local content-addressed backend) on %s", storeUrl);
 
     for (LocalNet.Node n : net.nodes()) {
       awaitTrue(Duration.ofSeconds(90), "node " + n.index + " producing blocks", () -> {
@@ -255,7 +257,10 @@ public final class Devnet implements AutoCloseable {
       say("  validator-%d  CometBFT RPC %s  p2p %s:%d  abci %s:%d  home %s", n.index, n.rpcUrl(), n.ip, n.p2pPort, n.ip,
           n.abciPort, n.home);
     }
-    say("  delta store  %s", storeUrl);
+    say("  delta store  %s (%s)", storeUrl, kubo == null ? "local backend only" : "local + kubo");
+    if (kubo != null) {
+      say("  kubo         API %s  repo %s", kubo.apiUrl(), kubo.repo());
+    }
     say("  chain id     %s   coordinator %s", CHAIN_ID, coordinatorKey.addressHex());
     for (TrainerNode t : trainerNodes) {
       say("  %s  %s", t.moniker(), t.key().addressHex());
@@ -350,6 +355,11 @@ public final class Devnet implements AutoCloseable {
     return replayTasks;
   }
 
+  /** The kubo daemon behind the delta store, or null when the store runs on its local backend only. */
+  public KuboProcess kubo() {
+    return kubo;
+  }
+
   public Corpus corpus() {
     return corpus;
   }
@@ -383,6 +393,9 @@ public final class Devnet implements AutoCloseable {
       }
     }
     validatorNodes.forEach(v -> v.model().close());
+    if (kubo != null) {
+      kubo.close();
+    }
     if (net != null) {
       net.close();
     }

@@ -67,7 +67,7 @@ public final class RoundReplayTasks {
         a.getLoraRank(), t.loraAlpha(), a.getTargetModulesList(), t.dataset(), t.tokenizer(),
         HexFormat.of().formatHex(start.getDatasetHash().toByteArray()), start.getEvalSeed(), a.getShardIndex(),
         start.getShardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
-        a.getPrecision().isEmpty() ? t.precision() : a.getPrecision());
+        a.getPrecision().isEmpty() ? t.precision() : a.getPrecision(), t.activationCheckpointing());
   }
 
   /**

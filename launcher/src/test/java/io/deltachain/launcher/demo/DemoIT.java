@@ -2,9 +2,16 @@ package io.deltachain.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.deltachain.core.content.Cid;
+import io.deltachain.core.content.ContentHash;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,14 +22,17 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
 
   @Test
-  @DisplayName("the demo round finalizes: the poisoned delta is rejected with its reason and disputed by replay spot-checks, honest ones accepted and their spot-checks match, the head moves to the agreed checkpoint on all 4 validators, eval loss falls")
+  @DisplayName("the demo round finalizes: the poisoned delta is rejected with its reason and disputed by replay spot-checks, honest ones accepted and their spot-checks match, the head moves to the agreed checkpoint on all 4 validators, eval loss falls, kubo serves the checkpoint by its CID")
   void demoRound() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
     DemoRound.Result r;
+    byte[] checkpointFromKubo;
     try (Devnet net = new Devnet(Devnet.Settings.demo(), null, out)) {
       net.start();
+      assertThat(net.kubo()).as("the devnet's kubo daemon (the pinned ipfs binary is installed)").isNotNull();
       r = new DemoRound(net, out, 1, 60).run();
+      checkpointFromKubo = cat(net.kubo().apiUrl(), r.checkpointCid());
     }
     String table = DemoRound.table(r);
     System.out.println(buf.toString(StandardCharsets.UTF_8) + table);
@@ -52,5 +62,22 @@ class DemoIT {
     assertThat(r.evalLossAfter()).isLessThan(r.evalLossBefore());
     assertThat(table).contains("REJECTED", "ACCEPTED", r.checkpointHash(), "4/4 matched; 0 disputes on chain",
         "0/4 matched (DELTA_NOT_FINAL_STATE); 4 disputes on chain");
+
+    // the new checkpoint is in IPFS: its CID is on chain and in the table, and kubo serves exactly
+    // the bytes whose SHA-256 is the checkpoint hash the validators voted on
+    assertThat(r.checkpointCid()).isNotEmpty();
+    assertThat(Cid.parse(r.checkpointCid()).version()).isEqualTo(1);
+    assertThat(Cid.parse(r.baseCid()).version()).isEqualTo(1);
+    assertThat(table).contains(r.checkpointCid(), r.baseCid());
+    assertThat(ContentHash.sha256(checkpointFromKubo).hex()).isEqualTo(r.checkpointHash());
+  }
+
+  /** The bytes of a CID, read from kubo's RPC API ({@code /api/v0/cat}). */
+  private static byte[] cat(String apiUrl, String cid) throws Exception {
+    HttpResponse<byte[]> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(apiUrl + "/api/v0/cat?arg=" + cid)).POST(HttpRequest.BodyPublishers.noBody())
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(res.statusCode()).as("kubo cat %s", cid).isEqualTo(200);
+    return res.body();
   }
 }

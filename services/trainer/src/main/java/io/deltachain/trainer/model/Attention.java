@@ -99,7 +99,7 @@ public final class Attention extends AbstractBlock {
     }
     // In fp16 the scores stay fp16 (a cast would cut the graph); PyTorch's half softmax
     // accumulates in fp32 internally.
-    NDArray scores = query.mul(scale).matMul(key.transpose(0, 1, 3, 2));
+    NDArray scores = Scalars.mul(query, scale).matMul(key.transpose(0, 1, 3, 2));
     if (ctx.mask() != null) {
       scores = scores.add(ctx.mask());
     }

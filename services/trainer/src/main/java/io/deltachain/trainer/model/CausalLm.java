@@ -366,7 +366,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         if (pr.loraA() != null) {
           NDArray ba = pr.loraB().getArray().matMul(pr.loraA().getArray());
           ba.attach(tmp);
-          w = w.add(ba.mul(pr.loraScaling()));
+          w = w.add(Scalars.mul(ba, pr.loraScaling()));
         }
         out.put(name, w.toFloatArray());
       }
@@ -383,6 +383,19 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    * @return logits {@code [B, T, V]} in fp32, attached to the tokens' manager
    */
   public NDArray forward(NDArray tokens, KvCache cache, boolean training) {
+    ForwardContext ctx = context(tokens, cache, training);
+    NDArray h = embed(ctx, tokens);
+    for (DecoderLayer layer : layers) {
+      h = layer.apply(ctx, h);
+    }
+    NDArray logits = head(ctx, h);
+    if (cache != null) {
+      cache.advance((int) tokens.getShape().get(1));
+    }
+    return logits;
+  }
+
+  private ForwardContext context(NDArray tokens, KvCache cache, boolean training) {
     NDManager step = tokens.getManager();
     long t = tokens.getShape().get(1);
     int start = cache == null ? 0 : cache.length();
@@ -392,24 +405,145 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
       mask = mask.toType(computeType, false);
       mask.attach(step);
     }
-    ForwardContext ctx = new ForwardContext(parameterStore, step, training, computeType, cs[0], cs[1], mask, cache,
+    return new ForwardContext(parameterStore, step, training, computeType, cs[0], cs[1], mask, cache,
         this::halfCopy);
-    NDArray h = Embedding.embedding(tokens, ctx.value(embed), SparseFormat.DENSE).singletonOrThrow();
-    for (DecoderLayer layer : layers) {
-      h = layer.apply(ctx, h);
-    }
+  }
+
+  private NDArray embed(ForwardContext ctx, NDArray tokens) {
+    return Embedding.embedding(tokens, ctx.value(embed), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** Final norm and output head; logits in fp32. */
+  private NDArray head(ForwardContext ctx, NDArray h) {
     h = finalNorm.apply(ctx, h);
     NDArray logits = lmHead != null
         ? lmHead.apply(ctx, h)
         : Linear.linear(h, ctx.value(embed)).singletonOrThrow();
-    if (cache != null) {
-      cache.advance((int) t);
-    }
     if (logits.getDataType() == DataType.FLOAT32) {
       return logits;
     }
     // Adding a one-element fp32 tensor promotes to fp32 and, unlike toType, stays differentiable.
-    return logits.add(step.zeros(new Shape(1), DataType.FLOAT32));
+    return logits.add(ctx.manager().zeros(new Shape(1), DataType.FLOAT32));
+  }
+
+  /**
+   * Forward, loss and backward of one training micro-batch with activation checkpointing: the
+   * forward pass runs without recording a graph and keeps only each decoder layer's input; the
+   * backward pass then goes from the head down, recomputing one layer at a time with recording on
+   * and back-propagating the gradient that arrived at its output ({@code sum(y * g)} has gradient
+   * {@code g} with respect to {@code y}). Peak activation memory is one layer's activations plus
+   * the layer inputs instead of every layer's activations, for one extra forward per layer.
+   * Gradients equal those of {@link #forward} followed by backward (up to summation order where a
+   * tensor receives two contributions, as the tied embedding does). Backward stops at the lowest
+   * layer that has a trainable tensor.
+   *
+   * <p>Must be called inside the step's gradient collector; the forward phase switches PyTorch's
+   * (thread-local) grad mode off and restores it. Dropout is reseeded per layer with
+   * {@code reseed} before both the forward and the recomputation, so both see the same masks.
+   *
+   * @param tokens inputs {@code [B, T]}, attached to the step's manager
+   * @param labels next-token labels {@code [B, T]}
+   * @param lossScale factor applied to the loss before backward (loss scaling, accumulation)
+   * @param collector the open gradient collector
+   * @param reseed called with a layer index (-1 for the head) before running that part
+   * @return the unscaled loss
+   */
+  public float checkpointedBackward(NDArray tokens, NDArray labels, double lossScale,
+      ai.djl.training.GradientCollector collector, java.util.function.IntConsumer reseed) {
+    NDManager step = tokens.getManager();
+    ForwardContext ctx = context(tokens, null, true);
+    int n = layers.size();
+    NDArray[] inputs = new NDArray[n + 1];
+    boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    try {
+      inputs[0] = embed(ctx, tokens);
+      for (int i = 0; i < n; i++) {
+        DecoderLayer layer = layers.get(i);
+        NDArray x = inputs[i];
+        reseed.accept(i);
+        inputs[i + 1] = inLayerManager(step, x, m -> layer.apply(ctx.withManager(m), x));
+      }
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+    }
+    boolean embedTrainable = embed.requiresGradient();
+    int lowest = embedTrainable ? -1 : n;
+    for (int i = 0; i < n && lowest == n; i++) {
+      for (Parameter p : layers.get(i).getParameters().values()) {
+        if (p.requiresGradient()) {
+          lowest = i;
+          break;
+        }
+      }
+    }
+    float[] loss = new float[1];
+    reseed.accept(-1);
+    NDArray grad = backwardThrough(step, inputs[n], lowest < n, collector, x -> {
+      NDArray l = CausalLmLoss.crossEntropy(head(ctx.withManager(x.getManager()), x), labels);
+      loss[0] = l.getFloat();
+      return Scalars.mul(l, lossScale);
+    });
+    inputs[n].close();
+    for (int i = n - 1; i >= Math.max(lowest, 0); i--) {
+      NDArray g = grad;
+      int layer = i;
+      reseed.accept(i);
+      grad = backwardThrough(step, inputs[i], i > lowest, collector,
+          x -> layers.get(layer).apply(ctx.withManager(x.getManager()), x).mul(g).sum());
+      g.close();
+      inputs[i].close();
+    }
+    if (embedTrainable && grad != null) {
+      NDArray g = grad;
+      try (NDManager m = step.newSubManager()) {
+        tokens.tempAttach(m);
+        collector.backward(embed(ctx.withManager(m), tokens).mul(g).sum());
+      }
+    }
+    if (grad != null) {
+      grad.close();
+    }
+    for (NDArray x : inputs) {
+      if (x != null) {
+        x.close();
+      }
+    }
+    return loss[0];
+  }
+
+  /** Runs {@code part} with its activations in a sub-manager and keeps only the result in {@code step}. */
+  private static NDArray inLayerManager(NDManager step, NDArray input,
+      java.util.function.Function<NDManager, NDArray> part) {
+    try (NDManager m = step.newSubManager()) {
+      input.tempAttach(m);
+      NDArray out = part.apply(m);
+      out.attach(step);
+      return out;
+    }
+  }
+
+  /**
+   * Recomputes {@code part} on {@code input} with recording on, back-propagates the scalar it
+   * returns and frees the recomputed activations.
+   *
+   * @return the gradient at {@code input} (attached to {@code step}), or null when not needed
+   */
+  private static NDArray backwardThrough(NDManager step, NDArray input, boolean needInputGrad,
+      ai.djl.training.GradientCollector collector, java.util.function.Function<NDArray, NDArray> part) {
+    if (needInputGrad) {
+      input.setRequiresGradient(true);
+    }
+    try (NDManager m = step.newSubManager()) {
+      input.tempAttach(m);
+      collector.backward(part.apply(input));
+      if (!needInputGrad) {
+        return null;
+      }
+      NDArray g = input.getGradient();
+      g.attach(step);
+      return g;
+    }
   }
 
   /**

@@ -81,6 +81,11 @@ public final class ForwardContext {
     return sin;
   }
 
+  /** The same pass with activations landing in another manager (one layer's, under checkpointing). */
+  ForwardContext withManager(NDManager other) {
+    return new ForwardContext(parameterStore, other, training, computeType, cos, sin, mask, cache, halfCopies);
+  }
+
   NDArray mask() {
     return mask;
   }

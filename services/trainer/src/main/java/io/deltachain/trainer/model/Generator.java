@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Text generation with a KV cache: one prefill pass over the prompt, then one position per new
- * token. Greedy when the temperature is 0, otherwise temperature / top-k sampling from a seeded
- * random source, so equal inputs give equal outputs.
+ * token. Greedy when the temperature is 0, otherwise temperature / top-k sampling ({@link Sampler})
+ * from a seeded random source, so equal inputs give equal outputs.
  */
 public final class Generator {
   private final CausalLm model;
@@ -42,6 +42,7 @@ public final class Generator {
       throw new IllegalArgumentException("prompt (" + prompt.length + ") plus " + maxNewTokens
           + " new tokens exceeds max_position_embeddings " + model.spec().maxPositionEmbeddings());
     }
+    Sampler sampler = new Sampler(temperature, topK, 1.0);
     SplittableRandom random = new SplittableRandom(seed);
     int[] out = new int[maxNewTokens];
     int produced = 0;
@@ -55,7 +56,7 @@ public final class Generator {
           NDArray logits = model.forward(tokens, cache, false);
           last = logits.get("0, -1, :").toFloatArray();
         }
-        int next = temperature <= 0 ? argmax(last) : sample(last, temperature, topK, random);
+        int next = sampler.sample(last, random);
         out[produced++] = next;
         if (next == stopToken) {
           break;
@@ -64,45 +65,5 @@ public final class Generator {
       }
     }
     return Arrays.copyOf(out, produced);
-  }
-
-  static int argmax(float[] logits) {
-    int best = 0;
-    for (int i = 1; i < logits.length; i++) {
-      if (logits[i] > logits[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  static int sample(float[] logits, double temperature, int topK, SplittableRandom random) {
-    int v = logits.length;
-    Integer[] order = new Integer[v];
-    for (int i = 0; i < v; i++) {
-      order[i] = i;
-    }
-    int k = topK <= 0 || topK > v ? v : topK;
-    if (k < v) {
-      Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < k; i++) {
-      max = Math.max(max, logits[order[i]]);
-    }
-    double[] p = new double[k];
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      p[i] = Math.exp((logits[order[i]] - max) / temperature);
-      sum += p[i];
-    }
-    double u = random.nextDouble() * sum;
-    for (int i = 0; i < k; i++) {
-      u -= p[i];
-      if (u <= 0) {
-        return order[i];
-      }
-    }
-    return order[k - 1];
   }
 }

@@ -45,6 +45,39 @@ public final class KvCache implements AutoCloseable {
     return new NDArray[] {newK, newV};
   }
 
+  /**
+   * Forgets every position from {@code newLength} on (speculative decoding rewinds the drafts the
+   * target rejected).
+   *
+   * @param newLength positions to keep, at most {@link #length()}
+   */
+  public void truncate(int newLength) {
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
+    }
+    if (newLength == length) {
+      return;
+    }
+    for (int layer = 0; layer < keys.length; layer++) {
+      if (keys[layer] == null) {
+        continue;
+      }
+      NDArray k = newLength == 0 ? null : prefix(keys[layer], newLength);
+      NDArray v = newLength == 0 ? null : prefix(values[layer], newLength);
+      keys[layer].close();
+      values[layer].close();
+      keys[layer] = k;
+      values[layer] = v;
+    }
+    length = newLength;
+  }
+
+  private static NDArray prefix(NDArray cached, int positions) {
+    try (NDArray view = cached.get(":, :, :{}", positions)) {
+      return view.duplicate();
+    }
+  }
+
   void advance(int positions) {
     length += positions;
   }

@@ -77,8 +77,8 @@ public final class Nf4Weight implements QuantizedWeight {
   public NDArray dequantize(NDManager target, DataType type) {
     NDArray p = packed.toType(DataType.FLOAT32, false);
     p.attach(target);
-    NDArray hi = p.div(16f).floor();
-    NDArray lo = p.sub(hi.mul(16f));
+    NDArray hi = Scalars.div(p, 16).floor();
+    NDArray lo = p.sub(Scalars.mul(hi, 16));
     NDArray idx = NDArrays.stack(new NDList(hi, lo), 1).reshape(-1).toType(DataType.INT64, false);
     if (idx.size() != numel) {
       idx = idx.get("0:{}", numel);

@@ -142,7 +142,7 @@ public final class Projection extends ContextBlock {
           : x;
       NDArray down = Linear.linear(in, ctx.value(loraA)).singletonOrThrow();
       NDArray up = Linear.linear(down, ctx.value(loraB)).singletonOrThrow();
-      y = y.add(up.mul(loraScaling));
+      y = y.add(Scalars.mul(up, loraScaling));
     }
     return y;
   }

@@ -34,12 +34,12 @@ public final class RmsNorm extends ContextBlock {
   NDArray apply(ForwardContext ctx, NDArray x) {
     if (x.getDataType() == DataType.FLOAT32) {
       NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-      return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(ctx.value(weight));
+      return x.mul(Scalars.pow(Scalars.add(meanSquare, eps), -0.5)).mul(ctx.value(weight));
     }
     // fp16: x / sqrt(ms) rather than x * ms^-0.5, whose backward (ms^-1.5) overflows fp16
     // for small activations.
     float scale = (float) (1.0 / Math.sqrt(x.getShape().get(x.getShape().dimension() - 1)));
-    NDArray meanSquare = x.mul(scale).square().sum(new int[] {-1}, true);
-    return x.div(meanSquare.add(eps).sqrt()).mul(ctx.value(weight));
+    NDArray meanSquare = Scalars.mul(x, scale).square().sum(new int[] {-1}, true);
+    return x.div(Scalars.add(meanSquare, eps).sqrt()).mul(ctx.value(weight));
   }
 }

@@ -218,7 +218,8 @@ public final class TrainerVerticle extends VerticleBase {
           txs.add(chain.broadcast(TxEnvelopes.sign(config.key(), config.chainId(), nonce + i,
               BodyType.SUBMIT_DELTA, body)));
           submitted.add(new JsonObject().put("layer", body.getLayer()).put("contentHash", hashes.get(i).hex())
-              .put("cid", body.getCid()).put("inline", !body.getInlineDelta().isEmpty()));
+              .put("cid", uploads.get(i).result() == null ? "" : uploads.get(i).result())
+              .put("inline", !body.getInlineDelta().isEmpty()));
         } catch (java.io.IOException e) {
           return Future.failedFuture(e);
         }
@@ -249,7 +250,9 @@ public final class TrainerVerticle extends VerticleBase {
         .setLossAfterMicro(micro(result.metrics().get("loss_after")))
         .setShardIndex(task.shardIndex());
     if (size < TxLimits.INLINE_DELTA_MAX_BYTES) {
-      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file)));
+      // the ledger takes exactly one of the two: a small delta rides inline and its CID (when the
+      // store has IPFS) stays off chain
+      b.setInlineDelta(ByteString.copyFrom(Files.readAllBytes(file))).clearCid();
     }
     if (result.replay() != null) {
       b.setReplayCommitment(ByteString.copyFrom(result.replay().commitment().bytes()));

@@ -174,7 +174,8 @@ public final class TrainingJob {
         .optComputePrecision(fp16 ? Precision.FP16 : Precision.FP32)
         .optMicroBatch(task.batchSize())
         .optSequenceLength(task.sequenceLength())
-        .optDoubleQuant(false);
+        .optDoubleQuant(false)
+        .optActivationCheckpointing(task.activationCheckpointing());
     if (task.firstLayer() >= 0) {
       b.optLayerRange(new LayerRange(task.firstLayer(), task.lastLayer()));
     }
@@ -367,7 +368,8 @@ public final class TrainingJob {
         .optBatch(task.batchSize(), task.sequenceLength())
         .optLearningRate(task.learningRate(), task.learningRate() / 10, Math.max(1, task.steps() / 20))
         .optSeed(task.roundSeed() * 31 + task.shardIndex())
-        .optMixedPrecision(task.precision().equalsIgnoreCase("fp16"));
+        .optMixedPrecision(task.precision().equalsIgnoreCase("fp16"))
+        .optActivationCheckpointing(task.activationCheckpointing());
     if (task.firstLayer() >= 0) {
       cb.optLayerRange(task.firstLayer(), task.lastLayer());
     }

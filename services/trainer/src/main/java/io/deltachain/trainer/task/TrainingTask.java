@@ -32,6 +32,7 @@ import java.util.List;
  * @param sequenceLength tokens per sequence
  * @param learningRate peak learning rate
  * @param precision {@code fp32} or {@code fp16} (CUDA only)
+ * @param activationCheckpointing recompute layer activations in backward (the planner's "+ckpt" rungs)
  */
 public record TrainingTask(
     String taskId,
@@ -55,11 +56,22 @@ public record TrainingTask(
     int batchSize,
     int sequenceLength,
     double learningRate,
-    String precision) {
+    String precision,
+    boolean activationCheckpointing) {
 
   /** Copies the list. */
   public TrainingTask {
     targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
+  }
+
+  /** A task without activation checkpointing. */
+  public TrainingTask(String taskId, long roundId, String profile, String baseCheckpoint, String baseHash,
+      TrainingMode mode, int firstLayer, int lastLayer, int loraRank, double loraAlpha, List<String> targetModules,
+      String dataset, String tokenizer, String datasetHash, long roundSeed, int shardIndex, int shardCount,
+      int steps, int batchSize, int sequenceLength, double learningRate, String precision) {
+    this(taskId, roundId, profile, baseCheckpoint, baseHash, mode, firstLayer, lastLayer, loraRank, loraAlpha,
+        targetModules, dataset, tokenizer, datasetHash, roundSeed, shardIndex, shardCount, steps, batchSize,
+        sequenceLength, learningRate, precision, false);
   }
 
   /** @return the task as event-bus JSON */
@@ -72,7 +84,8 @@ public record TrainingTask(
         .put("dataset", dataset).put("tokenizer", tokenizer).put("datasetHash", datasetHash)
         .put("roundSeed", roundSeed).put("shardIndex", shardIndex).put("shardCount", shardCount)
         .put("steps", steps).put("batchSize", batchSize).put("sequenceLength", sequenceLength)
-        .put("learningRate", learningRate).put("precision", precision);
+        .put("learningRate", learningRate).put("precision", precision)
+        .put("activationCheckpointing", activationCheckpointing);
   }
 
   /**
@@ -102,7 +115,8 @@ public record TrainingTask(
           targets, required(j, "dataset"), j.getString("tokenizer", "bytes"), j.getString("datasetHash", ""),
           j.getLong("roundSeed", 0L), j.getInteger("shardIndex", 0), j.getInteger("shardCount", 1),
           j.getInteger("steps", 100), j.getInteger("batchSize", 8), j.getInteger("sequenceLength", 128),
-          j.getDouble("learningRate", 1e-3), j.getString("precision", "fp32"));
+          j.getDouble("learningRate", 1e-3), j.getString("precision", "fp32"),
+          j.getBoolean("activationCheckpointing", false));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("malformed training task: " + e.getMessage(), e);
     }

@@ -27,6 +27,8 @@ import io.deltachain.trainer.model.LoraConfig;
  * @param seed seed of initialisation, dropout and sampling
  * @param checkpointEvery steps between checkpoints (0 = never)
  * @param mixedPrecision fp16 compute with dynamic loss scaling (CUDA only)
+ * @param activationCheckpointing keep only each decoder layer's input during the forward pass and
+ *     recompute the layer's activations in backward (less memory, one more forward per layer)
  */
 public record TrainingConfig(
     TrainingMode mode,
@@ -48,7 +50,8 @@ public record TrainingConfig(
     double maxLayerGradNorm,
     long seed,
     int checkpointEvery,
-    boolean mixedPrecision) {
+    boolean mixedPrecision,
+    boolean activationCheckpointing) {
 
   /** @return whether the run is restricted to a layer range */
   public boolean hasLayerRange() {
@@ -84,6 +87,7 @@ public record TrainingConfig(
     private long seed = 42;
     private int checkpointEvery;
     private boolean mixedPrecision;
+    private boolean activationCheckpointing;
 
     private Builder() {
     }
@@ -175,6 +179,12 @@ public record TrainingConfig(
       return this;
     }
 
+    /** @param enabled recompute each decoder layer in backward instead of storing its activations @return this */
+    public Builder optActivationCheckpointing(boolean enabled) {
+      this.activationCheckpointing = enabled;
+      return this;
+    }
+
     /** @return the validated config */
     public TrainingConfig build() {
       if (mode == null) {
@@ -200,7 +210,7 @@ public record TrainingConfig(
       LearningRateSchedule schedule = new LearningRateSchedule(learningRate, min, warmup, steps);
       return new TrainingConfig(mode, firstLayer, lastLayer, lora, stagedInitialLayers, stagedUnfreezeEvery, steps,
           batchSize, sequenceLength, gradientAccumulation, schedule, weightDecay, beta1, beta2, epsilon,
-          maxGradNorm, maxLayerGradNorm, seed, checkpointEvery, mixedPrecision);
+          maxGradNorm, maxLayerGradNorm, seed, checkpointEvery, mixedPrecision, activationCheckpointing);
     }
   }
 }

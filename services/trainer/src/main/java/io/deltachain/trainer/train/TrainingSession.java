@@ -15,6 +15,7 @@ import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.BatchSource;
 import io.deltachain.trainer.model.CausalLm;
 import io.deltachain.trainer.model.CausalLmLoss;
+import io.deltachain.trainer.model.Scalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,14 +202,21 @@ public final class TrainingSession implements AutoCloseable {
         Batch batch = data.next();
         // Dropout draws from torch's global generator: reseeding per micro-batch makes the
         // random state a function of (seed, position), so a resumed run replays it exactly.
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 1_000_003L + (long) step * accumulation + micro));
+        long microSeed = config.seed() * 1_000_003L + (long) step * accumulation + micro;
+        Engine.getInstance().setRandomSeed((int) microSeed);
         try (NDManager stepManager = model.manager().newSubManager();
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray inputs = stepManager.create(batch.flatInputs(), new Shape(batch.size(), batch.length()));
           NDArray labels = stepManager.create(batch.flatLabels(), new Shape(batch.size(), batch.length()));
-          NDArray loss = CausalLmLoss.crossEntropy(model.forward(inputs, null, true), labels);
-          lossSum += loss.getFloat();
-          collector.backward(loss.mul((float) (scale / accumulation)));
+          if (config.activationCheckpointing()) {
+            // Each layer's dropout draws from a seed of its own, the same in forward and recomputation.
+            lossSum += model.checkpointedBackward(inputs, labels, scale / accumulation, collector,
+                layer -> Engine.getInstance().setRandomSeed((int) (microSeed * 1_009L + layer + 1)));
+          } else {
+            NDArray loss = CausalLmLoss.crossEntropy(model.forward(inputs, null, true), labels);
+            lossSum += loss.getFloat();
+            collector.backward(Scalars.mul(loss, scale / accumulation));
+          }
         }
         stepTokens += batch.tokens();
       }
@@ -300,6 +308,7 @@ public final class TrainingSession implements AutoCloseable {
     for (String name : names) {
       double f = unscale * layerFactor.get(CausalLm.layerOf(name)) * globalFactor;
       if (f != 1.0) {
+        // Outside the graph, so DJL's Number overload is safe here (see Scalars).
         grads.get(name).muli((float) f);
       }
     }

@@ -97,7 +97,7 @@ class CausalLmTest {
       int v = model.spec().vocabSize();
       for (int i = 0; i < out.length; i++) {
         float[] row = java.util.Arrays.copyOfRange(full, (prompt.length - 1 + i) * v, (prompt.length + i) * v);
-        assertThat(Generator.argmax(row)).isEqualTo(out[i]);
+        assertThat(Sampler.argmax(row)).isEqualTo(out[i]);
       }
       int[] sampled = g.generate(prompt, 6, 1.0, 20, 99, -1);
       assertThat(sampled).isEqualTo(g.generate(prompt, 6, 1.0, 20, 99, -1));

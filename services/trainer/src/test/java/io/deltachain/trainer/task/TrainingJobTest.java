@@ -123,4 +123,22 @@ class TrainingJobTest {
         .hasValueSatisfying(r -> assertThat(r).contains("CUDA"));
     assertThat(TrainingJob.refusal(task("ok", TrainingMode.LORA, 0, 1, "random:1"), 1L << 40, Device.cpu())).isEmpty();
   }
+
+  @Test
+  @DisplayName("a task with activation checkpointing survives the event bus and fits where the same task without it does not")
+  void activationCheckpointingTask() {
+    TrainingTask plain = new TrainingTask("c", 1, "tiny-1m", "random:1", "", TrainingMode.FULL, -1, -1, 4, 8,
+        List.of(), "europarl", "bytes", "", 1, 0, 1, 1, 64, 512, 1e-3, "fp32");
+    TrainingTask ckpt = TrainingTask.fromJson(plain.toJson().put("activationCheckpointing", true));
+    assertThat(ckpt.activationCheckpointing()).isTrue();
+    assertThat(TrainingTask.fromJson(ckpt.toJson())).isEqualTo(ckpt);
+    assertThat(TrainingTask.fromJson(plain.toJson()).activationCheckpointing()).isFalse();
+    var profile = io.deltachain.core.profile.ModelProfiles.bundled("tiny-1m");
+    long withoutBytes = io.deltachain.core.profile.MemoryModel.estimate(profile, TrainingJob.spec(plain, profile)).totalBytes();
+    long withBytes = io.deltachain.core.profile.MemoryModel.estimate(profile, TrainingJob.spec(ckpt, profile)).totalBytes();
+    assertThat(withBytes).isLessThan(withoutBytes);
+    long between = (withBytes + withoutBytes) / 2;
+    assertThat(TrainingJob.refusal(plain, between, Device.cpu())).hasValueSatisfying(r -> assertThat(r).contains("not enough memory"));
+    assertThat(TrainingJob.refusal(ckpt, between, Device.cpu())).isEmpty();
+  }
 }

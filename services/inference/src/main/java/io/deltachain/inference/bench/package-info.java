@@ -1,0 +1,2 @@
+/** Benchmarks of the inference service. */
+package io.deltachain.inference.bench;
