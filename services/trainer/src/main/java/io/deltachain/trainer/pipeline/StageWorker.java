@@ -356,6 +356,12 @@ public final class StageWorker implements AutoCloseable {
       long busyNanos, long tokens) {
   }
 
+  /** @return whether every micro-batch of the step in flight has been through forward */
+  public boolean forwardsComplete() {
+    StepState s = current;
+    return s != null && s.forwards == s.micro.length;
+  }
+
   /** @return whether every micro-batch of the step in flight has been through backward */
   public boolean gradientsComplete() {
     StepState s = current;
