@@ -161,7 +161,7 @@ public final class LocalJvmStageLauncher implements StageLauncher {
       }
       process.destroy();
       try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
           process.destroyForcibly();
           process.waitFor(10, TimeUnit.SECONDS);
         }

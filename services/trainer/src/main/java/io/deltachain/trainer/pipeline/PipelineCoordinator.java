@@ -440,10 +440,16 @@ public final class PipelineCoordinator implements AutoCloseable {
     StageLauncher.StageProcess p = processes[k];
     SocketAddress address = SocketAddress.inetSocketAddress(p.port(), p.host());
     String what = "stage " + k + " (" + p.host() + ":" + p.port() + ") " + method.methodName();
+    long start = System.nanoTime();
     return client.request(address, method).compose(req -> {
       req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return req.send(message).compose(resp -> last(resp));
-    }).recover(t -> Future.failedFuture(new StageFailure(what + " failed: " + t.getMessage(), t)));
+    }).recover(t -> {
+      // The client cancels the call when its deadline passes; say so rather than just CANCELLED.
+      boolean late = System.nanoTime() - start >= timeout.toNanos();
+      return Future.failedFuture(new StageFailure(what + (late ? " got no answer within its deadline of "
+          + timeout.toSeconds() + " s (" + t.getMessage() + ")" : " failed: " + t.getMessage()), t));
+    });
   }
 
   private static <R> Future<R> last(GrpcClientResponse<?, R> resp) {

@@ -47,13 +47,22 @@ class PipelineIT {
   }
 
   private static PipelineCoordinator coordinator(PipelineRun run, int stages, Path checkpoints, int checkpointEvery) {
+    return coordinator(run, stages, new PipelineCoordinator.Options(Duration.ofSeconds(60), Duration.ofSeconds(120),
+        checkpointEvery, checkpoints, 1));
+  }
+
+  private static PipelineCoordinator coordinator(PipelineRun run, int stages, PipelineCoordinator.Options options) {
     return new PipelineCoordinator(vertx, run, PipelineLayout.even(run.modelProfile(), stages),
-        LocalJvmStageLauncher.sameClasspath("-Xmx512m"),
-        new PipelineCoordinator.Options(Duration.ofSeconds(60), Duration.ofSeconds(120), checkpointEvery, checkpoints, 1));
+        LocalJvmStageLauncher.sameClasspath("-Xmx512m"), options);
   }
 
   private static void assertSameCurve(List<Double> pipeline, List<Double> single) {
     assertThat(pipeline).hasSameSizeAs(single);
+    double max = 0;
+    for (int i = 0; i < single.size(); i++) {
+      max = Math.max(max, Math.abs(pipeline.get(i) - single.get(i)));
+    }
+    System.out.printf("loss curve %s, single process %s, max |difference| %.3g%n", pipeline, single, max);
     for (int i = 0; i < single.size(); i++) {
       assertThat(pipeline.get(i)).as("loss of step %d", i).isCloseTo(single.get(i), Offset.offset(TOLERANCE));
     }
@@ -152,6 +161,41 @@ class PipelineIT {
       assertThat(LocalJvmStageLauncher.processOf(c.process(1)).pid()).isNotEqualTo(killedPid[0]);
       assertThat(ProcessHandle.of(killedPid[0]).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       assertSameCurve(result.losses(), single);
+    }
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @DisplayName("a stage that hangs (SIGSTOP) is caught by the step deadline, stopped and replaced")
+  void stageHangs(@TempDir Path dir) throws Exception {
+    PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 3);
+    List<Double> single = StageWorkerTest.reference(run, 3);
+    long[] stoppedPid = {-1};
+    try (PipelineCoordinator c = coordinator(run, 2, new PipelineCoordinator.Options(Duration.ofSeconds(5),
+        Duration.ofSeconds(20), 0, dir, 1))) {
+      c.start();
+      PipelineCoordinator.Result result = c.train(TestModels.shard(0, BATCH, SEQ), new PipelineCoordinator.Listener() {
+        @Override
+        public void stepSent(long step) {
+          if (step == 1 && stoppedPid[0] < 0) {
+            stoppedPid[0] = LocalJvmStageLauncher.processOf(c.process(1)).pid();
+            try {
+              assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(stoppedPid[0])).start().waitFor()).isZero();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        }
+      });
+      PipelineCoordinator.Recovery r = result.recoveries().get(0);
+      assertThat(r.failedStep()).isEqualTo(1);
+      assertThat(r.replacedStages()).containsExactly(1);
+      assertThat(r.resumedFromStep()).isZero();
+      assertThat(r.cause()).containsIgnoringCase("deadline");
+      assertThat(ProcessHandle.of(stoppedPid[0]).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertSameCurve(result.losses(), single);
+    } finally {
+      ProcessHandle.of(stoppedPid[0]).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
 }
