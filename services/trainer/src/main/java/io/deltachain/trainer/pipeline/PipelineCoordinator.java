@@ -18,10 +18,8 @@ import io.deltachain.trainer.pipeline.proto.StepReport;
 import io.deltachain.trainer.pipeline.proto.StepRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.io.IOException;
@@ -298,7 +296,7 @@ public final class PipelineCoordinator implements AutoCloseable {
           checkpointAll();
           checkpointStep = step;
         }
-      } catch (StageFailure f) {
+      } catch (StageClient.StageCallException f) {
         if (recoveries.size() >= options.maxRecoveries()) {
           throw new PipelineException("step " + step + " failed and the run already survived " + recoveries.size()
               + " stage failures: " + f.getMessage(), f);
@@ -315,13 +313,6 @@ public final class PipelineCoordinator implements AutoCloseable {
       }
     }
     return new Result(List.copyOf(records), List.copyOf(recoveries), layout.stages());
-  }
-
-  /** A step that failed because a stage failed or broke off. */
-  private static final class StageFailure extends RuntimeException {
-    StageFailure(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 
   private StepRecord runStep(long step, List<Batch> batches, Listener l) {
@@ -438,30 +429,7 @@ public final class PipelineCoordinator implements AutoCloseable {
 
   private <Q, R> Future<R> call(int k, ServiceMethod<R, Q> method, Q message, Duration timeout) {
     StageLauncher.StageProcess p = processes[k];
-    SocketAddress address = SocketAddress.inetSocketAddress(p.port(), p.host());
-    String what = "stage " + k + " (" + p.host() + ":" + p.port() + ") " + method.methodName();
-    long start = System.nanoTime();
-    return client.request(address, method).compose(req -> {
-      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return req.send(message).compose(resp -> last(resp));
-    }).recover(t -> {
-      // The client cancels the call when its deadline passes; say so rather than just CANCELLED.
-      boolean late = System.nanoTime() - start >= timeout.toNanos();
-      return Future.failedFuture(new StageFailure(what + (late ? " got no answer within its deadline of "
-          + timeout.toSeconds() + " s (" + t.getMessage() + ")" : " failed: " + t.getMessage()), t));
-    });
-  }
-
-  private static <R> Future<R> last(GrpcClientResponse<?, R> resp) {
-    return resp.last().recover(t -> Future.failedFuture(new IllegalStateException(describe(resp, t))))
-        .compose(r -> resp.status() == null || resp.status() == GrpcStatus.OK ? Future.succeededFuture(r)
-            : Future.failedFuture(new IllegalStateException(describe(resp, null))));
-  }
-
-  private static String describe(GrpcClientResponse<?, ?> resp, Throwable t) {
-    String status = resp.status() == null ? "no status" : resp.status().name();
-    String msg = resp.statusMessage() != null ? resp.statusMessage() : t != null ? String.valueOf(t.getMessage()) : "";
-    return status + ": " + msg;
+    return new StageClient(client, p.host(), p.port(), "stage " + k).call(method, message, timeout);
   }
 
   private static <T> T await(Future<T> f, Duration timeout) {
@@ -474,9 +442,11 @@ public final class PipelineCoordinator implements AutoCloseable {
       return f.toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      throw c instanceof StageFailure sf ? sf : new StageFailure(what + " failed: " + c.getMessage(), c);
+      throw c instanceof StageClient.StageCallException sf ? sf
+          : new StageClient.StageCallException(GrpcStatus.UNKNOWN, what + " failed: " + c.getMessage(), c);
     } catch (TimeoutException e) {
-      throw new StageFailure(what + " got no answer within " + timeout, e);
+      throw new StageClient.StageCallException(GrpcStatus.DEADLINE_EXCEEDED, what + " got no answer within "
+          + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PipelineException("interrupted during " + what, e);
