@@ -119,7 +119,13 @@ public final class StageWorker implements AutoCloseable {
     this.model = CausalLm.span(profile, Device.cpu(), run.initSeed(), span);
     try {
       if (run.baseCheckpoint() != null) {
-        loadBase(Path.of(run.baseCheckpoint()));
+        boolean mode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+          loadBase(Path.of(run.baseCheckpoint()));
+        } finally {
+          JniUtils.setGradMode(mode);
+        }
       }
       if (config.mode() == TrainingMode.LORA) {
         model.attachLora(config.lora(), span.first(), span.last(), loraSeed());
@@ -419,17 +425,20 @@ public final class StageWorker implements AutoCloseable {
     if (s.backwards != s.micro.length) {
       throw new IllegalStateException("step " + s.step + " cannot be applied before every micro-batch's backward");
     }
-    for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
-      NDArray weight = e.getValue().getArray();
-      NDArray grad = weight.getGradient();
-      double f = rule.factor(CausalLm.layerOf(e.getKey()));
-      if (f != 1.0) {
-        // Outside the graph, so DJL's Number overload is safe here (see Scalars).
-        grad.muli((float) f);
+    withoutGrad(() -> {
+      for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+        NDArray weight = e.getValue().getArray();
+        NDArray grad = weight.getGradient();
+        double f = rule.factor(CausalLm.layerOf(e.getKey()));
+        if (f != 1.0) {
+          // Outside the graph, so DJL's Number overload is safe here (see Scalars).
+          grad.muli((float) f);
+        }
+        optimizer.update(e.getKey(), weight, grad, learningRate, weight.getShape().dimension() > 1);
+        grad.close();
       }
-      optimizer.update(e.getKey(), weight, grad, learningRate, weight.getShape().dimension() > 1);
-      grad.close();
-    }
+      return null;
+    });
     current = null;
     return ++step;
   }
@@ -449,14 +458,32 @@ public final class StageWorker implements AutoCloseable {
       }
     }
     if (s.backwards > 0) {
-      for (Parameter p : trainable.values()) {
-        try (NDArray g = p.getArray().getGradient()) {
-          g.set(new NDIndex("..."), 0f);
+      withoutGrad(() -> {
+        for (Parameter p : trainable.values()) {
+          try (NDArray g = p.getArray().getGradient()) {
+            g.set(new NDIndex("..."), 0f);
+          }
         }
-      }
+        return null;
+      });
     }
     record.truncate(s.step);
     current = null;
+  }
+
+  /**
+   * Runs in-place updates of parameters with PyTorch's grad mode off. Grad mode is per thread and
+   * on by default in threads other than the one that started the engine, and an in-place write to
+   * a leaf that requires a gradient is refused while it is on.
+   */
+  private static <T> T withoutGrad(java.util.function.Supplier<T> body) {
+    boolean mode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return body.get();
+    } finally {
+      JniUtils.setGradMode(mode);
+    }
   }
 
   private StepState requireStep() {
@@ -487,7 +514,14 @@ public final class StageWorker implements AutoCloseable {
    */
   public void restoreCheckpoint(Path dir) throws IOException {
     abort();
-    StageCheckpoint.Restored r = StageCheckpoint.restore(dir, this, run, optimizer);
+    StageCheckpoint.Restored r;
+    boolean mode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      r = StageCheckpoint.restore(dir, this, run, optimizer);
+    } finally {
+      JniUtils.setGradMode(mode);
+    }
     step = r.step();
     record.truncate(0);
     ActivationRecord saved = r.record();

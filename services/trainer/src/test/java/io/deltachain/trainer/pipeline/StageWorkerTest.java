@@ -201,7 +201,8 @@ class StageWorkerTest {
       assertThat(badIn.reason()).contains("recorded receiving");
       // And the neighbours' records disagree once one of them is forged.
       records.get(1).put(0, 1, claim);
-      assertThat(SpotCheck.linkMismatches(records)).hasSize(2);
+      assertThat(SpotCheck.linkMismatches(records)).singleElement().asString()
+          .contains("stage 1 sent " + forged.sha256());
       // The weights must be those of the step checked.
       assertThatThrownBy(() -> SpotCheck.check(fresh.get(0), 1, 0, b.flatInputs(), null, null,
           records.get(0).get(1, 0), null)).hasMessageContaining("as of step 0");
