@@ -145,6 +145,10 @@ class StageWorkerTest {
             org.assertj.core.data.Offset.offset(1e-5));
       }
       assertThat(stages.get(0).trainable()).allSatisfy((name, p) -> assertThat(name).contains(".lora_"));
+      List<DeltaFile> deltas = stages.get(1).deltas(9, "stage-1", ContentHash.sha256(new byte[0]));
+      assertThat(deltas).extracting(d -> d.metadata().layer())
+          .containsExactly("model.layers.1", "model.layers.2", "model.layers.3");
+      assertThat(deltas).allSatisfy(d -> assertThat(d.metadata().loraRank()).isEqualTo(4));
     } finally {
       closeAll(stages);
     }
