@@ -118,7 +118,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
   }
 
   /** @return whether this model holds every layer, the embedding and the head */
-  public boolean isWhole() {
+  boolean isWhole() {
     return span.first() == 0 && span.last() == spec.numLayers() - 1;
   }
 
