@@ -1,5 +1,6 @@
 package io.deltachain.trainer.model;
 
+import io.deltachain.core.profile.LayerRange;
 import io.deltachain.core.profile.ModelProfile;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -50,6 +51,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
   private DataType computeType = DataType.FLOAT32;
   private final Map<Parameter, NDArray> halfCopies = new java.util.IdentityHashMap<>();
   private LoraConfig lora;
+  private final LayerRange span;
 
   /**
    * Creates a randomly initialised model (normal(0, initStd) weights, unit norms).
@@ -59,26 +61,72 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    * @param seed initialisation seed; equal seeds give equal weights
    */
   public CausalLm(ModelProfile spec, Device device, int seed) {
+    this(spec, device, seed, 0, spec.numLayers() - 1);
+  }
+
+  /**
+   * Creates the part of a model one pipeline stage holds: the decoder layers of {@code span}, the
+   * token embedding when the span starts at layer 0, and the final norm and head when it ends at
+   * the last layer. Every tensor is initialised from its own seed, so the part's weights equal
+   * those of the whole model built with the same seed. A partial model runs only through
+   * {@link SpanPass}; {@link #forward} refuses it.
+   *
+   * @param spec sizes
+   * @param device where the weights live
+   * @param seed initialisation seed, as for the whole model
+   * @param span the decoder layers to hold
+   * @return the partial (or, for the full span, whole) model
+   */
+  public static CausalLm span(ModelProfile spec, Device device, int seed, LayerRange span) {
+    span.checkWithin(spec);
+    boolean last = span.last() == spec.numLayers() - 1;
+    if (spec.tieWordEmbeddings() && last && span.first() > 0) {
+      throw new IllegalArgumentException("profile " + spec.name() + " ties the head to the embedding; a stage "
+          + "holding layers " + span + " would need the first stage's embedding (tied models are not split)");
+    }
+    return new CausalLm(spec, device, seed, span.first(), span.last());
+  }
+
+  private CausalLm(ModelProfile spec, Device device, int seed, int firstLayer, int lastLayer) {
     checkSupported(spec);
     this.spec = spec;
     this.manager = NDManager.newBaseManager(device, "PyTorch");
     this.parameterStore = new ParameterStore(manager, false);
     Engine.getInstance().setRandomSeed(seed);
-    this.embed = addParameter(Parameter.builder()
+    this.embed = firstLayer > 0 ? null : addParameter(Parameter.builder()
         .setName("embed_tokens")
         .setType(Parameter.Type.WEIGHT)
         .optArray(manager.randomNormal(0f, (float) CausalLm.initStd(spec),
             new Shape(spec.vocabSize(), spec.hiddenSize()), DataType.FLOAT32))
         .build());
-    for (int i = 0; i < spec.numLayers(); i++) {
+    for (int i = firstLayer; i <= lastLayer; i++) {
       layers.add(addChildBlock("layer" + i, new DecoderLayer(manager, spec, i, seed + 16 * (i + 1))));
     }
-    finalNorm = addChildBlock("norm", new RmsNorm(manager, spec.hiddenSize(), spec.rmsNormEps()));
-    lmHead = spec.tieWordEmbeddings()
+    boolean holdsHead = lastLayer == spec.numLayers() - 1;
+    finalNorm = holdsHead ? addChildBlock("norm", new RmsNorm(manager, spec.hiddenSize(), spec.rmsNormEps())) : null;
+    lmHead = !holdsHead || spec.tieWordEmbeddings()
         ? null
         : addChildBlock("lm_head", new Projection(manager, "lm_head", "lm_head", -1, spec.hiddenSize(),
             spec.vocabSize(), CausalLm.initStd(spec), seed + 7));
     rotary = new RotaryEmbedding(manager, spec);
+    this.span = new LayerRange(firstLayer, lastLayer);
+  }
+
+  /** @return the decoder layers this model holds (all of them unless built by {@link #span}) */
+  public LayerRange layerSpan() {
+    return span;
+  }
+
+  /** @return whether this model holds every layer, the embedding and the head */
+  boolean isWhole() {
+    return span.first() == 0 && span.last() == spec.numLayers() - 1;
+  }
+
+  private void checkWhole(String what) {
+    if (!isWhole()) {
+      throw new IllegalStateException(what + " needs the whole model; this one holds only layers " + span
+          + " (a pipeline stage runs through SpanPass)");
+    }
   }
 
   /**
@@ -177,7 +225,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    */
   public Map<String, Parameter> parameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
-    out.put(EMBED, embed);
+    if (embed != null) {
+      out.put(EMBED, embed);
+    }
     for (DecoderLayer layer : layers) {
       String p = "model.layers." + layer.index() + ".";
       out.put(p + "input_layernorm.weight", layer.inputNorm().weight());
@@ -190,7 +240,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
       out.put(p + "post_attention_layernorm.weight", layer.postAttentionNorm().weight());
       addProjections(out, layer.mlp().projections());
     }
-    out.put(FINAL_NORM, finalNorm.weight());
+    if (finalNorm != null) {
+      out.put(FINAL_NORM, finalNorm.weight());
+    }
     if (lmHead != null) {
       addProjections(out, new Projection[] {lmHead});
     }
@@ -383,6 +435,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    * @return logits {@code [B, T, V]} in fp32, attached to the tokens' manager
    */
   public NDArray forward(NDArray tokens, KvCache cache, boolean training) {
+    checkWhole("forward");
     ForwardContext ctx = context(tokens, cache, training);
     NDArray h = embed(ctx, tokens);
     for (DecoderLayer layer : layers) {
@@ -395,7 +448,8 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     return logits;
   }
 
-  private ForwardContext context(NDArray tokens, KvCache cache, boolean training) {
+  /** The pass's shared inputs; {@code tokens} may also be hidden states {@code [B, T, H]} (only B, T and the manager count). */
+  ForwardContext context(NDArray tokens, KvCache cache, boolean training) {
     NDManager step = tokens.getManager();
     long t = tokens.getShape().get(1);
     int start = cache == null ? 0 : cache.length();
@@ -409,12 +463,12 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         this::halfCopy);
   }
 
-  private NDArray embed(ForwardContext ctx, NDArray tokens) {
+  NDArray embed(ForwardContext ctx, NDArray tokens) {
     return Embedding.embedding(tokens, ctx.value(embed), SparseFormat.DENSE).singletonOrThrow();
   }
 
   /** Final norm and output head; logits in fp32. */
-  private NDArray head(ForwardContext ctx, NDArray h) {
+  NDArray head(ForwardContext ctx, NDArray h) {
     h = finalNorm.apply(ctx, h);
     NDArray logits = lmHead != null
         ? lmHead.apply(ctx, h)
@@ -450,6 +504,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    */
   public float checkpointedBackward(NDArray tokens, NDArray labels, double lossScale,
       ai.djl.training.GradientCollector collector, java.util.function.IntConsumer reseed) {
+    checkWhole("checkpointedBackward");
     NDManager step = tokens.getManager();
     ForwardContext ctx = context(tokens, null, true);
     int n = layers.size();

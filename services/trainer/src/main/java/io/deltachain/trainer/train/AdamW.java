@@ -97,7 +97,34 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
-  void restore(String name, float[] mean, float[] variance, int steps, NDArray like) {
+  /**
+   * Moments and step count of one tensor as plain arrays, for checkpoints kept outside this
+   * package (pipeline stages).
+   *
+   * @param mean first moment, row-major
+   * @param variance second moment, row-major
+   * @param steps updates applied so far
+   */
+  public record Moments(float[] mean, float[] variance, int steps) {
+  }
+
+  /** @return a copy of every tensor's moments and step count, by tensor name (sorted) */
+  public Map<String, Moments> moments() {
+    Map<String, Moments> out = new TreeMap<>();
+    state.forEach((name, s) -> out.put(name, new Moments(s.mean.toFloatArray(), s.variance.toFloatArray(), s.steps)));
+    return out;
+  }
+
+  /**
+   * Replaces one tensor's moments and step count (resume from a checkpoint).
+   *
+   * @param name tensor name
+   * @param mean first moment
+   * @param variance second moment
+   * @param steps updates applied so far
+   * @param like the parameter array (shape and device)
+   */
+  public void restore(String name, float[] mean, float[] variance, int steps, NDArray like) {
     State old = state.remove(name);
     if (old != null) {
       old.mean.close();

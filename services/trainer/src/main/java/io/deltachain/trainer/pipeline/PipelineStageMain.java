@@ -1,0 +1,63 @@
+package io.deltachain.trainer.pipeline;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pipeline stage process: {@code PipelineStageMain [host] [port]} (default 127.0.0.1 and a
+ * free port). Prints {@value #READY_PREFIX}{@code host:port} once it listens, then waits for a
+ * coordinator. It exits when its standard input ends, so a stage never outlives the process that
+ * started it (run it with {@code < /dev/null} replaced by a pipe, or detach stdin deliberately
+ * with {@code --no-stdin-watch}).
+ */
+public final class PipelineStageMain {
+  /** First words of the line printed once the stage listens. */
+  public static final String READY_PREFIX = "pipeline stage listening on ";
+
+  private PipelineStageMain() {
+  }
+
+  /**
+   * @param args [host] [port] [--no-stdin-watch]
+   * @throws Exception when the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    boolean watchStdin = true;
+    String host = "127.0.0.1";
+    int port = 0;
+    int positional = 0;
+    for (String a : args) {
+      if (a.equals("--no-stdin-watch")) {
+        watchStdin = false;
+      } else if (positional == 0) {
+        host = a;
+        positional++;
+      } else {
+        port = Integer.parseInt(a);
+        positional++;
+      }
+    }
+    Vertx vertx = Vertx.vertx();
+    StageService service = new StageService(host, port);
+    vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    System.out.println(READY_PREFIX + host + ":" + service.actualPort());
+    System.out.flush();
+    if (watchStdin) {
+      Thread watcher = new Thread(() -> {
+        try (InputStream in = System.in) {
+          while (in.read() >= 0) {
+            // Nothing is read from stdin; its end means the parent is gone.
+          }
+        } catch (IOException ignored) {
+          // treated as the end of input
+        }
+        System.out.println("pipeline stage: standard input closed, exiting");
+        System.exit(0);
+      }, "stdin-watch");
+      watcher.setDaemon(true);
+      watcher.start();
+    }
+  }
+}

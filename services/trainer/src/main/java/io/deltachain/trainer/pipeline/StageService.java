@@ -1,0 +1,578 @@
+package io.deltachain.trainer.pipeline;
+
+import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.profile.LayerRange;
+import io.deltachain.trainer.pipeline.proto.AbortReply;
+import io.deltachain.trainer.pipeline.proto.ApplyReply;
+import io.deltachain.trainer.pipeline.proto.ApplyRequest;
+import io.deltachain.trainer.pipeline.proto.CheckpointReply;
+import io.deltachain.trainer.pipeline.proto.DeltaOut;
+import io.deltachain.trainer.pipeline.proto.FinishReply;
+import io.deltachain.trainer.pipeline.proto.FinishRequest;
+import io.deltachain.trainer.pipeline.proto.LayerFactor;
+import io.deltachain.trainer.pipeline.proto.LayerSquare;
+import io.deltachain.trainer.pipeline.proto.LinkReply;
+import io.deltachain.trainer.pipeline.proto.LinkRequest;
+import io.deltachain.trainer.pipeline.proto.MicroBatchHashes;
+import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
+import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcService;
+import io.deltachain.trainer.pipeline.proto.RestoreReply;
+import io.deltachain.trainer.pipeline.proto.StageReady;
+import io.deltachain.trainer.pipeline.proto.StageSetup;
+import io.deltachain.trainer.pipeline.proto.StepReport;
+import io.deltachain.trainer.pipeline.proto.StepRequest;
+import io.deltachain.trainer.pipeline.proto.TensorChunk;
+import io.deltachain.trainer.pipeline.proto.TensorKind;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pipeline stage as a gRPC service ({@code deltachain.pipeline.v1.PipelineStage}). The
+ * coordinator configures it, links it to the next stage and drives its steps; activations and
+ * gradients travel only on the {@code Exchange} streams between neighbours.
+ *
+ * <p>All engine work runs on one compute thread (PyTorch's grad mode is per thread and only one
+ * gradient collector may be open per JVM); the event loop only moves messages. State owned by the
+ * compute thread: the {@link StageWorker}, the step in flight and its collector. State owned by the
+ * event loop: the two links.
+ *
+ * <p>Failures end the step with a gRPC status the coordinator reads: INVALID_ARGUMENT for a bad
+ * request, FAILED_PRECONDITION for a call out of order, UNAVAILABLE when a neighbour's link broke
+ * mid-step, INTERNAL otherwise.
+ */
+public final class StageService extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(StageService.class);
+  /** Message limit of the stage's gRPC server and client: a step's tokens travel in one message. */
+  public static final long MAX_MESSAGE_BYTES = 64L << 20;
+
+  private final String host;
+  private final int port;
+  private HttpServer server;
+  private GrpcClient client;
+  private Context context;
+  private final ExecutorService compute = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "pipeline-stage-compute");
+    t.setDaemon(true);
+    return t;
+  });
+
+  // Compute thread only.
+  private StageWorker worker;
+  private StageSetup setup;
+  private GradientCollector collector;
+  private StepRun inFlight;
+  private final Map<Integer, BoundaryTensor> early = new TreeMap<>();
+  private long earlyStep = -1;
+
+  // Event loop only.
+  private GrpcClientRequest<TensorChunk, TensorChunk> downstream;
+  private GrpcServerResponse<TensorChunk, TensorChunk> upstream;
+
+  /** A step between its Step call and the stage's report. */
+  private static final class StepRun {
+    final StepRequest request;
+    final Promise<StepReport> reply;
+
+    StepRun(StepRequest request, Promise<StepReport> reply) {
+      this.request = request;
+      this.reply = reply;
+    }
+  }
+
+  /** A failure with the gRPC status it is reported as. */
+  static final class StageException extends RuntimeException {
+    final GrpcStatus status;
+
+    StageException(GrpcStatus status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /**
+   * @param host address to listen on
+   * @param port port, 0 for any free one
+   */
+  public StageService(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  /** @return the port bound */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+    unary(grpc, PipelineStageGrpcService.Configure, req -> onCompute(() -> configure(req)));
+    unary(grpc, PipelineStageGrpcService.Link, this::link);
+    grpc.callHandler(PipelineStageGrpcService.Exchange, this::exchange);
+    unary(grpc, PipelineStageGrpcService.Step, req -> {
+      Promise<StepReport> reply = Promise.promise();
+      compute.execute(() -> startStep(req, reply));
+      return reply.future();
+    });
+    unary(grpc, PipelineStageGrpcService.Apply, req -> onCompute(() -> apply(req)));
+    unary(grpc, PipelineStageGrpcService.Checkpoint, req -> onCompute(() -> {
+      requireWorker().saveCheckpoint(Path.of(req.getDir()));
+      return CheckpointReply.newBuilder().setStep(worker.step()).build();
+    }));
+    unary(grpc, PipelineStageGrpcService.Restore, req -> onCompute(() -> {
+      failStep(new StageException(GrpcStatus.ABORTED, "the stage was rolled back to a checkpoint"));
+      requireWorker().restoreCheckpoint(Path.of(req.getDir()));
+      return RestoreReply.newBuilder().setStep(worker.step()).build();
+    }));
+    unary(grpc, PipelineStageGrpcService.Abort, req -> onCompute(() -> {
+      failStep(new StageException(GrpcStatus.ABORTED, "step aborted by the coordinator"));
+      if (worker != null) {
+        worker.abort();
+      }
+      return AbortReply.getDefaultInstance();
+    }));
+    unary(grpc, PipelineStageGrpcService.Finish, req -> onCompute(() -> finish(req)));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc).listen()
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(v -> client.close()).andThen(ar -> {
+      compute.execute(() -> {
+        failStep(new StageException(GrpcStatus.UNAVAILABLE, "the stage is stopping"));
+        if (worker != null) {
+          worker.close();
+          worker = null;
+        }
+      });
+      compute.shutdown();
+    });
+  }
+
+  private <Q, R> void unary(GrpcServer grpc, ServiceMethod<Q, R> method, Function<Q, Future<R>> body) {
+    grpc.callHandler(method, req -> req.handler(msg -> {
+      Future<R> result;
+      try {
+        result = body.apply(msg);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> context.runOnContext(v -> {
+        if (ar.succeeded()) {
+          req.response().end(ar.result());
+        } else {
+          fail(req.response(), ar.cause());
+        }
+      }));
+    }));
+  }
+
+  private static void fail(GrpcServerResponse<?, ?> resp, Throwable t) {
+    GrpcStatus status;
+    if (t instanceof StageException se) {
+      status = se.status;
+    } else if (t instanceof IllegalArgumentException) {
+      status = GrpcStatus.INVALID_ARGUMENT;
+    } else if (t instanceof IllegalStateException || t instanceof IOException) {
+      status = GrpcStatus.FAILED_PRECONDITION;
+    } else {
+      LOG.error("pipeline stage call failed", t);
+      status = GrpcStatus.INTERNAL;
+    }
+    String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+    resp.status(status).statusMessage(msg).end();
+  }
+
+  private <T> Future<T> onCompute(Callable<T> task) {
+    Promise<T> p = Promise.promise();
+    compute.execute(() -> {
+      try {
+        p.complete(task.call());
+      } catch (Throwable t) {
+        p.fail(t);
+      }
+    });
+    return p.future();
+  }
+
+  private StageWorker requireWorker() {
+    if (worker == null) {
+      throw new IllegalStateException("the stage is not configured");
+    }
+    return worker;
+  }
+
+  // ---- compute thread ----
+
+  private StageReady configure(StageSetup req) throws IOException {
+    if (worker != null) {
+      if (!req.equals(setup)) {
+        throw new IllegalStateException("the stage is already configured as stage " + setup.getStageIndex()
+            + " (layers " + worker.span() + ") of another setup");
+      }
+    } else {
+      PipelineRun run = PipelineRun.fromJson(new JsonObject(req.getRunJson()));
+      worker = new StageWorker(run, req.getStageIndex(), req.getStageCount(),
+          new LayerRange(req.getFirstLayer(), req.getLastLayer()));
+      setup = req;
+      LOG.info("stage {} of {} configured: layers {}, {} trainable parameters", req.getStageIndex(),
+          req.getStageCount(), worker.span(), worker.trainableParameters());
+    }
+    return StageReady.newBuilder().setStageIndex(setup.getStageIndex())
+        .setTrainableParameters(worker.trainableParameters()).setStep(worker.step()).build();
+  }
+
+  private void startStep(StepRequest req, Promise<StepReport> reply) {
+    try {
+      requireWorker();
+      if (inFlight != null) {
+        throw new IllegalStateException("step " + inFlight.request.getStep() + " is still running");
+      }
+      PipelineRun run = worker.run();
+      int tokens = run.microBatches() * run.training().batchSize() * run.training().sequenceLength();
+      if (req.getMicroBatches() != run.microBatches() || req.getBatchSize() != run.training().batchSize()
+          || req.getSequenceLength() != run.training().sequenceLength()) {
+        throw new IllegalArgumentException("step " + req.getStep() + " asks for " + req.getMicroBatches() + " x "
+            + req.getBatchSize() + " x " + req.getSequenceLength() + " but the run is " + run.microBatches() + " x "
+            + run.training().batchSize() + " x " + run.training().sequenceLength());
+      }
+      if (worker.isFirst() && req.getTokensCount() != tokens) {
+        throw new IllegalArgumentException("the first stage needs " + tokens + " tokens, got " + req.getTokensCount());
+      }
+      if (worker.isLast() && req.getLabelsCount() != tokens) {
+        throw new IllegalArgumentException("the last stage needs " + tokens + " labels, got " + req.getLabelsCount());
+      }
+      worker.beginStep(req.getStep());
+      inFlight = new StepRun(req, reply);
+      collector = Engine.getInstance().newGradientCollector();
+    } catch (RuntimeException e) {
+      reply.fail(e);
+      return;
+    }
+    try {
+      if (worker.isFirst()) {
+        for (int m = 0; m < req.getMicroBatches(); m++) {
+          BoundaryTensor out = worker.forwardTokens(m, slice(req.getTokensList(), m), labels(m));
+          if (out != null) {
+            send(TensorKind.ACTIVATION, req.getStep(), m, out);
+          }
+        }
+        afterForward();
+      } else if (earlyStep == req.getStep()) {
+        List<Map.Entry<Integer, BoundaryTensor>> waiting = new ArrayList<>(early.entrySet());
+        early.clear();
+        earlyStep = -1;
+        for (Map.Entry<Integer, BoundaryTensor> e : waiting) {
+          forwardHidden(e.getKey(), e.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      failStep(e);
+    }
+  }
+
+  private long[] labels(int micro) {
+    return worker.isLast() ? slice(inFlight.request.getLabelsList(), micro) : null;
+  }
+
+  private long[] slice(List<Long> all, int micro) {
+    int n = worker.run().training().batchSize() * worker.run().training().sequenceLength();
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = all.get(micro * n + i);
+    }
+    return out;
+  }
+
+  private void onActivation(long step, int micro, BoundaryTensor t) {
+    if (worker == null) {
+      return;
+    }
+    if (inFlight == null || inFlight.request.getStep() != step) {
+      // The Step call may reach this stage after its predecessor's first activation.
+      if (inFlight == null && step == worker.step()) {
+        if (earlyStep != step) {
+          early.clear();
+          earlyStep = step;
+        }
+        early.put(micro, t);
+      } else {
+        LOG.warn("dropping an activation of step {} micro-batch {}: the stage is at step {}", step, micro,
+            worker.step());
+      }
+      return;
+    }
+    try {
+      forwardHidden(micro, t);
+    } catch (RuntimeException e) {
+      failStep(e);
+    }
+  }
+
+  private void forwardHidden(int micro, BoundaryTensor t) {
+    BoundaryTensor out = worker.forwardHidden(micro, t, labels(micro));
+    if (out != null) {
+      send(TensorKind.ACTIVATION, inFlight.request.getStep(), micro, out);
+    }
+    afterForward();
+  }
+
+  /** On the last stage, once every micro-batch went forward, run every backward (GPipe), in order. */
+  private void afterForward() {
+    if (!worker.isLast() || inFlight == null) {
+      return;
+    }
+    if (!worker.forwardsComplete()) {
+      return;
+    }
+    for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
+      BoundaryTensor g = worker.backward(m, null, collector);
+      if (g != null) {
+        send(TensorKind.GRADIENT, inFlight.request.getStep(), m, g);
+      }
+    }
+    completeStep();
+  }
+
+  private void onGradient(long step, int micro, BoundaryTensor g) {
+    if (inFlight == null || inFlight.request.getStep() != step) {
+      LOG.warn("dropping a gradient of step {} micro-batch {}: no such step in flight", step, micro);
+      return;
+    }
+    try {
+      BoundaryTensor in = worker.backward(micro, g, collector);
+      if (in != null) {
+        send(TensorKind.GRADIENT, step, micro, in);
+      }
+      if (worker.gradientsComplete()) {
+        completeStep();
+      }
+    } catch (RuntimeException e) {
+      failStep(e);
+    }
+  }
+
+  private void completeStep() {
+    StageWorker.StepGradients g = worker.gradients();
+    closeCollector();
+    StepReport.Builder r = StepReport.newBuilder().setStep(g.step()).setFinite(g.finite()).setLossSum(g.lossSum())
+        .setBusyNanos(g.busyNanos()).setTokens(g.tokens());
+    g.layerSquares().forEach((l, v) -> r.addLayerSquares(LayerSquare.newBuilder().setLayer(l).setSquaredNorm(v)));
+    for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
+      ActivationRecord.Entry e = worker.record().get(g.step(), m);
+      r.addHashes(MicroBatchHashes.newBuilder().setMicroBatch(m).setInputSha256(e.inputSha256())
+          .setOutputSha256(e.outputSha256()));
+    }
+    StepRun done = inFlight;
+    inFlight = null;
+    done.reply.complete(r.build());
+  }
+
+  private void failStep(Throwable t) {
+    closeCollector();
+    early.clear();
+    earlyStep = -1;
+    if (inFlight != null) {
+      StepRun run = inFlight;
+      inFlight = null;
+      if (worker != null) {
+        worker.abort();
+      }
+      LOG.warn("step {} failed: {}", run.request.getStep(), t.getMessage());
+      run.reply.tryFail(t);
+    }
+  }
+
+  private void closeCollector() {
+    if (collector != null) {
+      collector.close();
+      collector = null;
+    }
+  }
+
+  private ApplyReply apply(ApplyRequest req) {
+    requireWorker();
+    if (inFlight != null) {
+      throw new IllegalStateException("step " + inFlight.request.getStep() + " has not finished its backward passes");
+    }
+    if (req.getStep() != worker.step()) {
+      throw new IllegalStateException("the stage has completed " + worker.step() + " steps; cannot apply step "
+          + req.getStep());
+    }
+    TreeMap<Integer, Double> factors = new TreeMap<>();
+    for (LayerFactor f : req.getLayerFactorsList()) {
+      factors.put(f.getLayer(), f.getFactor());
+    }
+    int done = worker.apply(new ClipRule(factors, req.getGlobalFactor(), Double.NaN), req.getLearningRate());
+    return ApplyReply.newBuilder().setStep(done).build();
+  }
+
+  private FinishReply finish(FinishRequest req) throws IOException {
+    requireWorker();
+    if (inFlight != null || worker.stepInFlight()) {
+      throw new IllegalStateException("the stage is in the middle of a step");
+    }
+    Path out = Path.of(req.getOutDir());
+    Files.createDirectories(out);
+    FinishReply.Builder r = FinishReply.newBuilder();
+    List<DeltaFile> deltas = worker.deltas(req.getRoundId(), req.getTrainerId(), ContentHash.parse(req.getBaseHash()));
+    for (DeltaFile d : deltas) {
+      Path f = out.resolve("delta-" + d.metadata().layer() + ".safetensors");
+      long bytes = d.write(f);
+      r.addDeltas(DeltaOut.newBuilder().setLayer(d.metadata().layer()).setPath(f.toAbsolutePath().toString())
+          .setSha256(ContentHash.sha256(f).hex()).setBytes(bytes));
+    }
+    Path recordFile = out.resolve("activations-stage-" + worker.stage() + ".json");
+    String json = worker.record().toJson().encode();
+    Files.writeString(recordFile, json, StandardCharsets.UTF_8);
+    return r.setActivationRecordSha256(worker.record().sha256())
+        .setActivationRecordPath(recordFile.toAbsolutePath().toString()).build();
+  }
+
+  // ---- event loop: links ----
+
+  private void send(TensorKind kind, long step, int micro, BoundaryTensor t) {
+    List<TensorChunk> chunks = t.chunks(kind, step, micro);
+    context.runOnContext(v -> {
+      if (kind == TensorKind.ACTIVATION) {
+        if (downstream == null) {
+          compute.execute(() -> failStep(new StageException(GrpcStatus.FAILED_PRECONDITION,
+              "the stage is not linked to the next stage")));
+          return;
+        }
+        chunks.forEach(downstream::write);
+      } else {
+        if (upstream == null) {
+          compute.execute(() -> failStep(new StageException(GrpcStatus.UNAVAILABLE,
+              "the previous stage is not linked to this one")));
+          return;
+        }
+        chunks.forEach(upstream::write);
+      }
+    });
+  }
+
+  private Future<LinkReply> link(LinkRequest req) {
+    if (downstream != null) {
+      GrpcClientRequest<TensorChunk, TensorChunk> old = downstream;
+      downstream = null;
+      old.cancel();
+    }
+    SocketAddress next = SocketAddress.inetSocketAddress(req.getNextPort(), req.getNextHost());
+    Promise<LinkReply> linked = Promise.promise();
+    client.request(next, PipelineStageGrpcClient.Exchange).onFailure(linked::tryFail).onSuccess(call -> {
+      BoundaryTensor.Assembler assembler = new BoundaryTensor.Assembler();
+      call.response().onFailure(t -> linkLost(call, "the next stage at " + next + " refused the link: " + t.getMessage()))
+          .onSuccess(resp -> {
+            resp.handler(chunk -> {
+              if (chunk.getKind() == TensorKind.HELLO) {
+                downstream = call;
+                linked.tryComplete(LinkReply.getDefaultInstance());
+                return;
+              }
+              try {
+                BoundaryTensor g = assembler.accept(chunk);
+                if (g != null) {
+                  compute.execute(() -> onGradient(chunk.getStep(), chunk.getMicroBatch(), g));
+                }
+              } catch (RuntimeException e) {
+                linkLost(call, "bad gradient from the next stage: " + e.getMessage());
+              }
+            });
+            resp.exceptionHandler(t -> linkLost(call, "link to the next stage at " + next + " broke: " + t));
+            resp.endHandler(v -> linkLost(call, "the next stage at " + next + " closed the link"));
+          });
+      call.exceptionHandler(t -> linkLost(call, "link to the next stage at " + next + " broke: " + t));
+      call.write(TensorChunk.newBuilder().setKind(TensorKind.HELLO).build());
+    });
+    return linked.future().andThen(ar -> {
+      if (ar.failed()) {
+        LOG.warn("could not link to the next stage at {}: {}", next, ar.cause().getMessage());
+      }
+    });
+  }
+
+  private void linkLost(GrpcClientRequest<TensorChunk, TensorChunk> call, String why) {
+    if (downstream != call) {
+      return;
+    }
+    downstream = null;
+    LOG.warn(why);
+    compute.execute(() -> failStep(new StageException(GrpcStatus.UNAVAILABLE, why)));
+  }
+
+  private void exchange(GrpcServerRequest<TensorChunk, TensorChunk> req) {
+    GrpcServerResponse<TensorChunk, TensorChunk> resp = req.response();
+    BoundaryTensor.Assembler assembler = new BoundaryTensor.Assembler();
+    req.handler(chunk -> {
+      if (chunk.getKind() == TensorKind.HELLO) {
+        upstream = resp;
+        resp.write(TensorChunk.newBuilder().setKind(TensorKind.HELLO).build());
+        return;
+      }
+      if (upstream != resp) {
+        return;
+      }
+      try {
+        BoundaryTensor a = assembler.accept(chunk);
+        if (a != null) {
+          compute.execute(() -> onActivation(chunk.getStep(), chunk.getMicroBatch(), a));
+        }
+      } catch (RuntimeException e) {
+        upstreamLost(resp, "bad activation from the previous stage: " + e.getMessage());
+        resp.status(GrpcStatus.INVALID_ARGUMENT).statusMessage(e.getMessage()).end();
+      }
+    });
+    req.exceptionHandler(t -> upstreamLost(resp, "link from the previous stage broke: " + t));
+    req.errorHandler(e -> upstreamLost(resp, "link from the previous stage ended with " + e));
+    req.endHandler(v -> {
+      upstreamLost(resp, "the previous stage closed the link");
+      resp.end();
+    });
+  }
+
+  private void upstreamLost(GrpcServerResponse<TensorChunk, TensorChunk> resp, String why) {
+    if (upstream != resp) {
+      return;
+    }
+    upstream = null;
+    LOG.warn(why);
+    compute.execute(() -> failStep(new StageException(GrpcStatus.UNAVAILABLE, why)));
+  }
+}
