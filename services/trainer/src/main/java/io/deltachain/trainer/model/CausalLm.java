@@ -3,7 +3,6 @@ package io.deltachain.trainer.model;
 import io.deltachain.core.profile.LayerRange;
 import io.deltachain.core.profile.ModelProfile;
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,12 +91,11 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     this.spec = spec;
     this.manager = NDManager.newBaseManager(device, "PyTorch");
     this.parameterStore = new ParameterStore(manager, false);
-    Engine.getInstance().setRandomSeed(seed);
     this.embed = firstLayer > 0 ? null : addParameter(Parameter.builder()
         .setName("embed_tokens")
         .setType(Parameter.Type.WEIGHT)
-        .optArray(manager.randomNormal(0f, (float) CausalLm.initStd(spec),
-            new Shape(spec.vocabSize(), spec.hiddenSize()), DataType.FLOAT32))
+        .optArray(SeededInit.normal(manager, seed, (float) CausalLm.initStd(spec),
+            new Shape(spec.vocabSize(), spec.hiddenSize())))
         .build());
     for (int i = firstLayer; i <= lastLayer; i++) {
       layers.add(addChildBlock("layer" + i, new DecoderLayer(manager, spec, i, seed + 16 * (i + 1))));
@@ -390,7 +388,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
    * @param src values of the same shape
    */
   public static void copyInto(NDArray dst, NDArray src) {
-    try (src) {
+    try (src; NoGrad g = NoGrad.open()) {
       dst.set(new ai.djl.ndarray.index.NDIndex("..."), src);
     }
   }
@@ -509,9 +507,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     ForwardContext ctx = context(tokens, null, true);
     int n = layers.size();
     NDArray[] inputs = new NDArray[n + 1];
-    boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-    try {
+    try (NoGrad g = NoGrad.open()) {
       inputs[0] = embed(ctx, tokens);
       for (int i = 0; i < n; i++) {
         DecoderLayer layer = layers.get(i);
@@ -519,8 +515,6 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         reseed.accept(i);
         inputs[i + 1] = inLayerManager(step, x, m -> layer.apply(ctx.withManager(m), x));
       }
-    } finally {
-      ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
     }
     boolean embedTrainable = embed.requiresGradient();
     int lowest = embedTrainable ? -1 : n;

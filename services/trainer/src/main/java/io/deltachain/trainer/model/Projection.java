@@ -1,6 +1,5 @@
 package io.deltachain.trainer.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -34,12 +33,10 @@ public final class Projection extends ContextBlock {
     this.layer = layer;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    Engine.getInstance().setRandomSeed(seed);
     this.weight = addParameter(Parameter.builder()
         .setName("weight")
         .setType(Parameter.Type.WEIGHT)
-        .optArray(manager.randomNormal(0f, (float) initStd, new Shape(outFeatures, inFeatures),
-            DataType.FLOAT32))
+        .optArray(SeededInit.normal(manager, seed, (float) initStd, new Shape(outFeatures, inFeatures)))
         .build());
   }
 
@@ -101,11 +98,10 @@ public final class Projection extends ContextBlock {
     // PEFT's default init: A ~ kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)), B = 0,
     // so the adapter starts as an exact no-op.
     float bound = (float) (1.0 / Math.sqrt(inFeatures));
-    Engine.getInstance().setRandomSeed(seed);
     loraA = addParameter(Parameter.builder()
         .setName("lora_A")
         .setType(Parameter.Type.WEIGHT)
-        .optArray(manager.randomUniform(-bound, bound, new Shape(r, inFeatures), DataType.FLOAT32))
+        .optArray(SeededInit.uniform(manager, seed, -bound, bound, new Shape(r, inFeatures)))
         .build());
     loraB = addParameter(Parameter.builder()
         .setName("lora_B")

@@ -3,8 +3,8 @@ package io.deltachain.trainer.pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.deltachain.trainer.model.CausalLmLoss;
+import io.deltachain.trainer.model.NoGrad;
 import io.deltachain.trainer.model.SpanPass;
 import io.deltachain.trainer.train.TrainingConfig;
 import java.util.ArrayList;
@@ -69,9 +69,7 @@ public final class SpotCheck {
           + recorded.inputSha256(), null, Double.NaN, Double.NaN);
     }
     TrainingConfig config = stage.run().training();
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager m = stage.model().manager().newSubManager()) {
+    try (NoGrad g = NoGrad.open(); NDManager m = stage.model().manager().newSubManager()) {
       NDArray x = stage.isFirst()
           ? m.create(tokens, new Shape(config.batchSize(), config.sequenceLength()))
           : input.toArray(m);
@@ -88,8 +86,6 @@ public final class SpotCheck {
       boolean same = out.sha256().equals(recorded.outputSha256());
       return new Result(same, same ? "" : "the recomputed activation hashes to " + out.sha256()
           + " but the stage recorded sending " + recorded.outputSha256(), out, Double.NaN, diff);
-    } finally {
-      JniUtils.setGradMode(gradMode);
     }
   }
 

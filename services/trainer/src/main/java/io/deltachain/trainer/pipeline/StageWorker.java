@@ -20,6 +20,7 @@ import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.core.tensor.ShardedCheckpoint;
 import io.deltachain.trainer.delta.DeltaExporter;
 import io.deltachain.trainer.model.CausalLm;
+import io.deltachain.trainer.model.NoGrad;
 import io.deltachain.trainer.model.CausalLmLoss;
 import io.deltachain.trainer.model.Projection;
 import io.deltachain.trainer.model.Scalars;
@@ -119,12 +120,8 @@ public final class StageWorker implements AutoCloseable {
     this.model = CausalLm.span(profile, Device.cpu(), run.initSeed(), span);
     try {
       if (run.baseCheckpoint() != null) {
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (NoGrad g = NoGrad.open()) {
           loadBase(Path.of(run.baseCheckpoint()));
-        } finally {
-          JniUtils.setGradMode(mode);
         }
       }
       if (config.mode() == TrainingMode.LORA) {
@@ -477,13 +474,7 @@ public final class StageWorker implements AutoCloseable {
    * a leaf that requires a gradient is refused while it is on.
    */
   private static <T> T withoutGrad(java.util.function.Supplier<T> body) {
-    boolean mode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      return body.get();
-    } finally {
-      JniUtils.setGradMode(mode);
-    }
+    return NoGrad.run(body);
   }
 
   private StepState requireStep() {
@@ -515,12 +506,8 @@ public final class StageWorker implements AutoCloseable {
   public void restoreCheckpoint(Path dir) throws IOException {
     abort();
     StageCheckpoint.Restored r;
-    boolean mode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+    try (NoGrad g = NoGrad.open()) {
       r = StageCheckpoint.restore(dir, this, run, optimizer);
-    } finally {
-      JniUtils.setGradMode(mode);
     }
     step = r.step();
     record.truncate(0);

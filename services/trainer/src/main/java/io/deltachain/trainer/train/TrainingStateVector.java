@@ -2,7 +2,6 @@ package io.deltachain.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import io.deltachain.core.replay.StateLayout;
 import java.util.Map;
 import java.util.Set;
@@ -118,17 +117,10 @@ public final class TrainingStateVector {
       s.lossScaler().restore(scale, cleanSteps, skipped);
     }
     Map<String, Parameter> params = s.model().parameters();
-    // Writing into a leaf that requires grad is refused in grad mode, which is thread-local and on
-    // by default: on a thread that never trained (a validator's replay worker) it is on.
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      for (String name : names) {
-        NDArray w = params.get(name).getArray();
-        s.model().setWeight(name, slice(state, layout.section(name)), w.getShape());
-      }
-    } finally {
-      JniUtils.setGradMode(gradMode);
+    // setWeight writes with grad mode off (CausalLm.copyInto), whatever thread this runs on.
+    for (String name : names) {
+      NDArray w = params.get(name).getArray();
+      s.model().setWeight(name, slice(state, layout.section(name)), w.getShape());
     }
     for (String name : names) {
       NDArray w = params.get(name).getArray();
