@@ -15,6 +15,7 @@ import io.deltachain.core.tx.proto.TrainingMode;
 import io.deltachain.round.chain.ChainRejectedException;
 import io.deltachain.round.chain.LineageEntry;
 import io.deltachain.round.chain.RoundChain;
+import io.deltachain.round.chain.SignatureRequiredException;
 import io.deltachain.round.chain.TxReceipt;
 import io.deltachain.round.cost.CostLedger;
 import io.deltachain.round.cost.QuotaManager;
@@ -566,9 +567,69 @@ public final class RoundService implements ChainEvents {
                 .put("layer_name", req.layerName()).put("trainer", trainer).put("shard_index", assignment.shardIndex())
                 .put("height", receipt.height()).put("status", "PENDING");
           })
-          .recover(e -> Future.failedFuture(e instanceof ChainRejectedException
-              ? new RequestException(409, "chain_rejected", e.getMessage())
-              : new RequestException(502, "chain_unavailable", "the chain did not accept the delta: " + e.getMessage())));
+          .recover(RoundService::deltaRefused);
+    } catch (RequestException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static <T> Future<T> deltaRefused(Throwable e) {
+    if (e instanceof SignatureRequiredException) {
+      return Future.failedFuture(new RequestException(422, "signature_required", e.getMessage()));
+    }
+    return Future.failedFuture(e instanceof ChainRejectedException
+        ? new RequestException(409, "chain_rejected", e.getMessage())
+        : new RequestException(502, "chain_unavailable", "the chain did not accept the delta: " + e.getMessage()));
+  }
+
+  /**
+   * Relays a SubmitDelta the trainer signed itself (base64 of a {@code TxEnvelope}), after the
+   * checks the chain would make and can name better here: the body type, the round in the body
+   * against the round in the path, the signature, and that the signer is assigned in the round.
+   */
+  public Future<JsonObject> submitSignedDelta(String roundId, String signedTxBase64) {
+    try {
+      RoundView round = requireRound(roundId);
+      byte[] raw;
+      try {
+        raw = java.util.Base64.getDecoder().decode(signedTxBase64.replace('-', '+').replace('_', '/'));
+      } catch (IllegalArgumentException e) {
+        throw new RequestException(400, "invalid_request", "signed_tx is not base64: " + e.getMessage());
+      }
+      io.deltachain.core.tx.proto.TxEnvelope env;
+      SubmitDelta delta;
+      try {
+        env = io.deltachain.core.tx.TxEnvelopes.parse(raw);
+        if (env.getBodyType() != io.deltachain.core.tx.proto.BodyType.SUBMIT_DELTA) {
+          throw new RequestException(422, "invalid_signed_tx", "signed_tx is a " + env.getBodyType()
+              + " transaction; only SUBMIT_DELTA is relayed");
+        }
+        delta = SubmitDelta.parseFrom(env.getBody());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new RequestException(422, "invalid_signed_tx", "signed_tx is not a deltachain TxEnvelope with a"
+            + " SubmitDelta body: " + e.getMessage());
+      }
+      if (!delta.getRoundId().equals(roundId)) {
+        throw new RequestException(422, "round_mismatch", "signed_tx is for round '" + delta.getRoundId()
+            + "', the path names round '" + roundId + "'");
+      }
+      if (!io.deltachain.core.tx.TxEnvelopes.signatureValid(env)) {
+        throw new RequestException(422, "bad_signature", "signed_tx's signature does not verify against its"
+            + " signer_pub_key");
+      }
+      if (round.state() != RoundState.TRAINING) {
+        throw new RequestException(409, "round_not_training", "round " + roundId + " is " + round.state()
+            + "; deltas are accepted only while it is TRAINING");
+      }
+      String signer = HEX.formatHex(io.deltachain.core.crypto.NodeKey.addressOf(env.getSignerPubKey().toByteArray()));
+      if (round.assignments().stream().noneMatch(a -> a.trainer().equals(signer) || a.originalTrainer().equals(signer))) {
+        throw new RequestException(422, "not_assigned", "signer " + signer + " has no assignment in round " + roundId);
+      }
+      return chain.submitSignedDelta(raw)
+          .map(receipt -> new JsonObject().put("delta_id", receipt.txHash()).put("round_id", roundId)
+              .put("layer_name", delta.getLayer()).put("trainer", signer).put("shard_index", delta.getShardIndex())
+              .put("height", receipt.height()).put("status", "PENDING"))
+          .recover(RoundService::deltaRefused);
     } catch (RequestException e) {
       return Future.failedFuture(e);
     }

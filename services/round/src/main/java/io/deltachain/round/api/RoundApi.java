@@ -83,6 +83,8 @@ public final class RoundApi {
 
     on(rb, "startRound", this::startRound);
     on(rb, "submitDelta", this::submitDelta);
+    on(rb, "submitSignedDelta", rc -> service.submitSignedDelta(path(rc, "id"),
+        validated(rc).getBody().getJsonObject().getString("signed_tx")));
     on(rb, "cancelRound", rc -> {
       JsonObject body = bodyOrEmpty(rc);
       return service.cancel(path(rc, "id"), body.getString("reason"));

@@ -1,10 +1,15 @@
 package io.deltachain.round.chain;
 
 import io.deltachain.core.content.ContentHash;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.deltachain.core.crypto.NodeKey;
+import io.deltachain.core.tx.TxEnvelopes;
+import io.deltachain.core.tx.proto.BodyType;
 import io.deltachain.core.tx.proto.FinalizeRound;
 import io.deltachain.core.tx.proto.RegisterNode;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.core.tx.proto.TxEnvelope;
 import io.deltachain.round.lifecycle.ChainEvents;
 import io.deltachain.round.lifecycle.DeltaStatus;
 import io.vertx.core.Context;
@@ -78,6 +83,35 @@ public final class InMemoryRoundChain implements RoundChain {
 
   @Override
   public Future<TxReceipt> submitDelta(String trainerAddress, SubmitDelta delta) {
+    return commitDelta(trainerAddress, delta, ContentHash.sha256(delta.toByteArray()).hex());
+  }
+
+  /**
+   * Checks what the ledger's stateless rules would (an envelope, a SubmitDelta body, a valid
+   * signature) and commits the delta credited to the signer; its id is the SHA-256 of the bytes.
+   */
+  @Override
+  public Future<TxReceipt> submitSignedDelta(byte[] signedTx) {
+    TxEnvelope env;
+    SubmitDelta delta;
+    try {
+      env = TxEnvelopes.parse(signedTx);
+      if (env.getBodyType() != BodyType.SUBMIT_DELTA) {
+        return Future.failedFuture(new ChainRejectedException("the transaction is a " + env.getBodyType()
+            + ", not a SUBMIT_DELTA"));
+      }
+      delta = SubmitDelta.parseFrom(env.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      return Future.failedFuture(new ChainRejectedException("not a deltachain transaction: " + e.getMessage()));
+    }
+    if (!TxEnvelopes.signatureValid(env)) {
+      return Future.failedFuture(new ChainRejectedException("the transaction's signature does not verify"));
+    }
+    String address = HEX.formatHex(NodeKey.addressOf(env.getSignerPubKey().toByteArray()));
+    return commitDelta(address, delta, ContentHash.sha256(signedTx).hex());
+  }
+
+  private Future<TxReceipt> commitDelta(String trainerAddress, SubmitDelta delta, String deltaId) {
     synchronized (this) {
       RoundInfo r = rounds.get(delta.getRoundId());
       if (r == null) {
@@ -88,7 +122,6 @@ public final class InMemoryRoundChain implements RoundChain {
         return Future.failedFuture(new ChainRejectedException("SubmitDelta: the training window of round "
             + delta.getRoundId() + " closed at height " + r.trainingDeadline()));
       }
-      String deltaId = ContentHash.sha256(delta.toByteArray()).hex();
       if (deltaRound.containsKey(deltaId)) {
         return Future.failedFuture(new ChainRejectedException("SubmitDelta: delta " + deltaId + " already committed"));
       }
