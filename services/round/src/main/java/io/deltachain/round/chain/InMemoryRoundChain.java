@@ -46,6 +46,8 @@ public final class InMemoryRoundChain implements RoundChain {
   private final Map<String, String> deltaRound = new HashMap<>();
   private final Map<String, DeltaStatus> deltaStatus = new HashMap<>();
   private final Map<String, List<LineageEntry>> lineage = new TreeMap<>();
+  private final java.util.ArrayDeque<Runnable> undelivered = new java.util.ArrayDeque<>();
+  private boolean delivering;
 
   /** A chain delivering events on this context (null: on the caller's thread). */
   public InMemoryRoundChain(Context context) {
@@ -249,6 +251,11 @@ public final class InMemoryRoundChain implements RoundChain {
     return done.future();
   }
 
+  /** Stops delivering events to a listener (a coordinator that died). */
+  public void unsubscribe(ChainEvents listener) {
+    subscribers.remove(listener);
+  }
+
   private Future<TxReceipt> commit(Consumer<ChainEvents> event, String txHash) {
     long h = blocks.size() + 1L;
     blocks.add(List.of(event));
@@ -259,7 +266,20 @@ public final class InMemoryRoundChain implements RoundChain {
       l.onNewBlock(h);
     });
     if (context == null) {
-      deliver.run();
+      // a listener that submits while a block is being delivered gets its block delivered after
+      // this one reached every listener, as on a real chain
+      undelivered.add(deliver);
+      if (!delivering) {
+        delivering = true;
+        try {
+          Runnable next;
+          while ((next = undelivered.poll()) != null) {
+            next.run();
+          }
+        } finally {
+          delivering = false;
+        }
+      }
       return Future.succeededFuture(receipt);
     }
     Promise<TxReceipt> p = Promise.promise();
