@@ -49,7 +49,7 @@ public final class DeltachainCommand implements Callable<Integer> {
           io.deltachain.launcher.demo.Devnet.Settings.demo(), null, System.out)) {
         net.start();
         net.printEndpoints();
-        io.deltachain.launcher.demo.DemoRound.Result r = new io.deltachain.launcher.demo.DemoRound(net, System.out, 1, steps).run();
+        io.deltachain.launcher.demo.DemoRound.Result r = new io.deltachain.launcher.demo.DemoRound(net, System.out, steps).run();
         System.out.println();
         System.out.print(io.deltachain.launcher.demo.DemoRound.table(r));
         System.out.println();

@@ -141,6 +141,11 @@ public final class BlockPollingFeed implements ChainFeed {
 
   /** A node that is down for a moment is normal; one that stays unreadable is worth a warning every 30 s. */
   private void pollFailed(Throwable e) {
+    if (String.valueOf(e.getMessage()).contains("could not find results for height")) {
+      // the block is committed but its results are not stored yet; the next poll gets them
+      LOG.debug("chain feed on {}:{}: {}", chain.host(), chain.port(), e.toString());
+      return;
+    }
     long now = System.nanoTime();
     if (now - lastWarning > 30_000_000_000L) {
       lastWarning = now;

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo flow as a user runs it ({@code deltachain demo}): four real CometBFT validators, two
- * honest trainers and one poisoning trainer, real verdicts, aggregation and checkpoint votes.
+ * The demo flow as a user runs it ({@code deltachain demo}): four real CometBFT validators, the
+ * round service started over HTTP, two honest trainers and one poisoning trainer scheduled by it,
+ * real verdicts, each validator's own aggregation and checkpoint vote, FinalizeRound by the
+ * round service.
  */
 class DemoIT {
 
@@ -22,7 +24,7 @@ class DemoIT {
     DemoRound.Result r;
     try (Devnet net = new Devnet(Devnet.Settings.demo(), null, out)) {
       net.start();
-      r = new DemoRound(net, out, 1, 60).run();
+      r = new DemoRound(net, out, 60).run();
     }
     String table = DemoRound.table(r);
     System.out.println(buf.toString(StandardCharsets.UTF_8) + table);
@@ -41,5 +43,14 @@ class DemoIT {
     assertThat(r.appHashByNode().values()).hasSize(4).doesNotContainNull().containsOnly(r.appHashByNode().get(0));
     assertThat(r.evalLossAfter()).isLessThan(r.evalLossBefore());
     assertThat(table).contains("REJECTED", "ACCEPTED", r.checkpointHash());
+    // the round service drove it: it finalized on chain and accounted for the round
+    assertThat(r.finalizeHeight()).isPositive().isLessThanOrEqualTo(r.height());
+    assertThat(r.cost().getLong("stored_bytes")).isPositive();
+    assertThat(r.cost().getDouble("gpu_seconds")).isPositive();
+    assertThat(table).contains("round cost", "FinalizeRound at " + r.finalizeHeight());
+    // more than 2/3 of the power computed the same checkpoint themselves: one proposal, the rest votes for it
+    assertThat(r.aggregated()).hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy((node, what) -> assertThat(what).endsWith(r.checkpointHash()));
+    assertThat(r.aggregated().values()).filteredOn(w -> w.startsWith("proposed")).hasSize(1);
   }
 }
