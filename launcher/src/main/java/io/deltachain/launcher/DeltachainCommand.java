@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     version = "deltachain 0.1.0-SNAPSHOT",
     description = "Verifiable training of LLM deltas on a CometBFT chain.",
     subcommands = {DeltachainCommand.Binaries.class, DeltachainCommand.Demo.class, DeltachainCommand.DevnetCommand.class,
-        io.deltachain.launcher.cli.RoundCommand.class})
+        io.deltachain.launcher.cli.RoundCommand.class, io.deltachain.launcher.node.NodeCommand.class})
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {

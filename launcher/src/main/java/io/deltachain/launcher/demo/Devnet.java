@@ -117,6 +117,8 @@ public final class Devnet implements AutoCloseable {
   private final Path dir;
   private final boolean ownsDir;
   private final List<Vertx> vertxes = new ArrayList<>();
+  private final List<String> members = new ArrayList<>();
+  private String cluster;
   private final List<ValidatorNode> validatorNodes = new ArrayList<>();
   private final List<TrainerNode> trainerNodes = new ArrayList<>();
   private final NodeKey coordinatorKey = NodeKey.generate();
@@ -151,6 +153,17 @@ public final class Devnet implements AutoCloseable {
 
   /** Starts everything, in order; fails with what could not start. */
   public void start() throws Exception {
+    startCore();
+    startRoundService();
+    startTrainers();
+  }
+
+  /**
+   * Starts the chain, the cluster, the delta store and the validator services: everything but
+   * the round service and the trainers, which a caller may run elsewhere (as
+   * {@code deltachain node} processes joining {@link #clusterMembers()}).
+   */
+  public void startCore() throws Exception {
     Runtime.getRuntime().addShutdownHook(hook);
     say("installing or checking the pinned node binaries (scripts/node-binaries.sh)...");
     NodeBinaries bins = NodeBinaries.resolve();
@@ -168,8 +181,7 @@ public final class Devnet implements AutoCloseable {
     say("started %d CometBFT v0.38.25 validators with their abci-apps (in-process)", settings.validators());
 
     int[] ports = {LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1")};
-    String cluster = "deltachain-devnet-" + Long.toHexString(System.nanoTime());
-    List<String> members = new ArrayList<>();
+    cluster = "deltachain-devnet-" + Long.toHexString(System.nanoTime());
     for (int p : ports) {
       members.add("127.0.0.1:" + p);
     }
@@ -201,7 +213,6 @@ public final class Devnet implements AutoCloseable {
     }
     coordinatorChain = new ChainClient(coordinatorVertx, net.node(0).rpcUrl());
     coordinator = new TxSigner(coordinatorKey, CHAIN_ID, 0);
-    startRoundService();
 
     ValidatorPolicy policy = demoPolicy();
     for (LocalNet.Node n : net.nodes()) {
@@ -224,7 +235,10 @@ public final class Devnet implements AutoCloseable {
     }
     say("%d validator services following their own nodes, signing verdicts and checkpoint votes with each node's"
         + " priv_validator_key", validatorNodes.size());
+  }
 
+  /** Starts the trainers in this JVM (TrainerVerticles, each with its bridge to the round service). */
+  public void startTrainers() throws Exception {
     for (int i = 0; i < settings.trainers(); i++) {
       boolean poisoned = i >= settings.honestTrainers();
       NodeKey key = NodeKey.generate();
@@ -401,6 +415,21 @@ public final class Devnet implements AutoCloseable {
 
   public Corpus corpus() {
     return corpus;
+  }
+
+  /** The Hazelcast cluster's name. */
+  public String clusterName() {
+    return cluster;
+  }
+
+  /** The cluster members in this JVM, {@code 127.0.0.1:port}: where other processes join. */
+  public List<String> clusterMembers() {
+    return List.copyOf(members);
+  }
+
+  /** The coordinator key the genesis lists (the round service signs with it). */
+  public NodeKey coordinatorKey() {
+    return coordinatorKey;
   }
 
   /** The round service's API, {@code http://127.0.0.1:port}. */
