@@ -109,10 +109,12 @@ public final class DemoRound {
     say("evaluation set: %d held-out Europarl batches of %dx%d tokens, fixed by seed %d; base loss %.4f",
         s.evalBatches(), s.batchSize(), s.sequenceLength(), s.roundSeed(), before);
 
-    awaitTrue(Duration.ofSeconds(60), "every trainer alive at the round service", () -> {
+    // heard from: a heartbeat (with its throughput, which the planner needs) reached the round service
+    awaitTrue(Duration.ofSeconds(60), "a heartbeat from every trainer at the round service", () -> {
       JsonArray workers = get("/learning/workers").getJsonArray("workers");
       return byAddress.keySet().stream().allMatch(a -> workers.stream().map(JsonObject.class::cast)
-          .anyMatch(w -> w.getString("address").equals(a) && w.getBoolean("alive")));
+          .anyMatch(w -> w.getString("address").equals(a) && w.getBoolean("alive")
+              && w.getValue("measured_tokens_per_second") != null));
     });
     JsonObject request = new JsonObject().put("model_id", s.profile()).put("mode", "lora").put("dataset", "europarl")
         .put("hyperparams", new JsonObject().put("lr", 3e-3).put("batch_size", s.batchSize()).put("epochs", 1)

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       {@link TrainingTask} with this node's {@link TrainerTaskSettings} (data, base model,
  *       seed, shard count); an offer it cannot run is refused with the reason, an accepted one is
  *       queued and handed to the TrainerVerticle when the node is free; the same task offered again
- *       is acknowledged, not run twice;
+ *       is acknowledged, not run twice; a run that fails is retried afresh (up to
+ *       {@value #MAX_ATTEMPTS} attempts), since the trainer still has an open intermittent-NaN bug;
  *   <li>republishes the TrainerVerticle's heartbeats as {@link RoundBus#TRAINER_HEARTBEAT} with
  *       the trainer's address and throughput, which is how the round service knows it is alive;
  *   <li>optionally holds the JVM's {@link TorchGate} while a task trains (several trainers or
@@ -49,7 +50,10 @@ public final class TrainerBridge extends VerticleBase {
   private Queued running;
   private double tokensPerSecond;
 
-  private record Queued(String roundTaskId, TrainingTask task) {}
+  /** Attempts per task: a run that fails (the trainer's open intermittent-NaN bug) is retried afresh. */
+  static final int MAX_ATTEMPTS = 3;
+
+  private record Queued(String roundTaskId, TrainingTask task, int attempt) {}
 
   /**
    * @param trainerAddressHex the trainer's address (its TrainerVerticle's node id)
@@ -87,7 +91,20 @@ public final class TrainerBridge extends VerticleBase {
       }
     });
     bus.<JsonObject>consumer(TrainerAddresses.COMPLETED, m -> finished(m.body(), "completed"));
-    bus.<JsonObject>consumer(TrainerAddresses.FAILED, m -> finished(m.body(), "failed: " + m.body().getString("reason")));
+    bus.<JsonObject>consumer(TrainerAddresses.FAILED, m -> {
+      Queued r = running;
+      if (r != null && r.task().taskId().equals(m.body().getString("taskId"))
+          && !m.body().getBoolean("cancelled", false) && r.attempt() < MAX_ATTEMPTS) {
+        // a fresh run under a new id: the failed run's resume checkpoint is not reused
+        LOG.warn("trainer {} task {} attempt {} failed ({}); running it again", node, r.roundTaskId(), r.attempt(),
+            m.body().getString("reason"));
+        queue.addFirst(new Queued(r.roundTaskId(), withId(r.task(), r.task().taskId().replaceAll("-attempt\\d+$", "")
+            + "-attempt" + (r.attempt() + 1)), r.attempt() + 1));
+        done(r, "retrying");
+        return;
+      }
+      finished(m.body(), "failed: " + m.body().getString("reason"));
+    });
     return bus.<JsonObject>consumer(RoundBus.taskOfferFor(node), this::onOffer).completion();
   }
 
@@ -112,7 +129,7 @@ public final class TrainerBridge extends VerticleBase {
     synchronized (this) {
       known.put(taskId, "queued");
     }
-    queue.add(new Queued(taskId, task));
+    queue.add(new Queued(taskId, task, 1));
     msg.reply(new JsonObject().put("accepted", true).put("taskId", taskId).put("node", node)
         .put("state", running == null ? "starting" : "queued"));
     pump();
@@ -218,6 +235,13 @@ public final class TrainerBridge extends VerticleBase {
         settings.dataSeed(), shard, settings.shardCount(), steps == null ? settings.defaultSteps() : steps.intValue(),
         ((Number) hp.getValue("batchSize")).intValue(), ((Number) hp.getValue("sequenceLength")).intValue(),
         ((Number) hp.getValue("lr")).doubleValue(), "fp16".equals(offer.getString("precision")) ? "fp16" : "fp32");
+  }
+
+  private static TrainingTask withId(TrainingTask t, String id) {
+    return new TrainingTask(id, t.roundId(), t.profile(), t.baseCheckpoint(), t.baseHash(), t.mode(), t.firstLayer(),
+        t.lastLayer(), t.loraRank(), t.loraAlpha(), t.targetModules(), t.dataset(), t.tokenizer(), t.datasetHash(),
+        t.roundSeed(), t.shardIndex(), t.shardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
+        t.precision());
   }
 
   @Override

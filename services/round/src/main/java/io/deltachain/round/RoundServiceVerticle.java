@@ -56,6 +56,7 @@ public final class RoundServiceVerticle extends VerticleBase {
   private final Clock clock;
   private final BaseCheckpoints bases;
   private final java.util.Set<String> offersInFlight = new java.util.HashSet<>();
+  private final java.util.Set<String> waiting = new java.util.HashSet<>();
   private boolean live;
   private RoundService service;
   private HttpServer server;
@@ -109,9 +110,14 @@ public final class RoundServiceVerticle extends VerticleBase {
     service = new RoundService(cfg, chain, clock, prometheus, bases);
     service.onRoundChange(this::publish);
     service.onReplacement(rep -> {
-      LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+      String slot = rep.roundId() + "/" + rep.assignmentIndex();
       if (rep.replaced()) {
+        waiting.remove(slot);
+        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
         sendOffers();
+      } else if (waiting.add(slot)) {
+        // said once; the check repeats every interval until a trainer is free
+        LOG.warn("round {}: {} (waiting for one)", rep.roundId(), rep.reason());
       }
     });
     vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
