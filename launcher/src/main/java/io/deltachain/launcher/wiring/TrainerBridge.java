@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       seed, shard count); an offer it cannot run is refused with the reason, an accepted one is
  *       queued and handed to the TrainerVerticle when the node is free; the same task offered again
  *       is acknowledged, not run twice; a run that fails is retried afresh (up to
- *       {@value #MAX_ATTEMPTS} attempts), since the trainer still has an open intermittent-NaN bug;
+ *       {@value #MAX_ATTEMPTS} attempts: a run can fail for reasons of its node, e.g. a store or chain
+ *       connection lost mid-upload);
  *   <li>republishes the TrainerVerticle's heartbeats as {@link RoundBus#TRAINER_HEARTBEAT} with
  *       the trainer's address and throughput, which is how the round service knows it is alive;
  *   <li>optionally holds the JVM's {@link TorchGate} while a task trains (several trainers or
@@ -50,7 +51,7 @@ public final class TrainerBridge extends VerticleBase {
   private Queued running;
   private double tokensPerSecond;
 
-  /** Attempts per task: a run that fails (the trainer's open intermittent-NaN bug) is retried afresh. */
+  /** Attempts per task: a run that fails is retried afresh. */
   static final int MAX_ATTEMPTS = 3;
 
   private record Queued(String roundTaskId, TrainingTask task, int attempt) {}
