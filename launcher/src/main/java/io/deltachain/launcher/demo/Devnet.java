@@ -15,6 +15,7 @@ import io.deltachain.launcher.wiring.BlockPollingFeed;
 import io.deltachain.launcher.wiring.CheckpointAggregator;
 import io.deltachain.launcher.wiring.CometRoundChain;
 import io.deltachain.launcher.wiring.PoisoningChainClient;
+import io.deltachain.launcher.wiring.SerialSubmitter;
 import io.deltachain.launcher.wiring.TorchGate;
 import io.deltachain.launcher.wiring.TrainerBridge;
 import io.deltachain.launcher.wiring.TrainerTaskSettings;
@@ -222,13 +223,14 @@ public final class Devnet implements AutoCloseable {
       long last = await(c.lastNonce(n.validatorKey.address()), 30);
       TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
       DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
-      ChainVerdictSink sink = new ChainVerdictSink(c, signer);
+      SerialSubmitter submitter = new SerialSubmitter(signer);
+      ChainVerdictSink sink = new ChainVerdictSink(c, submitter);
       ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
           dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
           sink, new VerdictEngine());
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, signer, sc, model,
+      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, submitter, sc, model,
           dir.resolve("validator-" + n.index + "/aggregate"));
       await(validatorVertx.deployVerticle(aggregator), 60);
       validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, aggregator));
@@ -285,6 +287,8 @@ public final class Devnet implements AutoCloseable {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("round", new JsonObject()
             .put("api", new JsonObject().put("tokens", new JsonArray().add("demo:" + apiToken)))
+            // the demo follows rounds by polling twice a second, for as many rounds as it runs
+            .put("quota", new JsonObject().put("requests-per-window", 1_000_000).put("rounds-per-window", 1000))
             .put("datasets", new JsonArray().add("europarl=" + docs))
             .put("heartbeat", new JsonObject().put("timeout-seconds", 20).put("check-interval-ms", 1000))
             .put("training-blocks", 5000).put("validation-blocks", 5000).put("aggregation-blocks", 5000)
