@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Verifiable training of LLM deltas on a CometBFT chain.",
     subcommands = {DeltachainCommand.Binaries.class, DeltachainCommand.Demo.class, DeltachainCommand.DevnetCommand.class,
         io.deltachain.launcher.serve.ServeCommand.class, io.deltachain.launcher.cli.RoundCommand.class,
-        io.deltachain.launcher.node.NodeCommand.class})
+        io.deltachain.launcher.node.NodeCommand.class, DeltachainCommand.Bench.class})
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -75,6 +75,43 @@ public final class DeltachainCommand implements Callable<Integer> {
       net.printEndpoints();
       System.out.println("[deltachain] devnet up; Ctrl-C stops it");
       Thread.currentThread().join();
+      return 0;
+    }
+  }
+
+  /** Benchmarks. */
+  @Command(name = "bench", description = "Benchmarks on a local devnet.", subcommands = {DeltachainCommand.BenchRound.class})
+  static final class Bench implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.out);
+      return 0;
+    }
+  }
+
+  /** Round finalization latency and training throughput on a 4-validator devnet. */
+  @Command(name = "round", mixinStandardHelpOptions = true, description = "Run rounds on a 4-validator devnet (as the"
+      + " demo does) and print round finalization latency (last delta committed -> FinalizeRound committed) and"
+      + " aggregate training tokens/s.")
+  static final class BenchRound implements Callable<Integer> {
+    @CommandLine.Option(names = "--rounds", defaultValue = "2", description = "rounds, one per layer (default ${DEFAULT-VALUE})")
+    int rounds;
+    @CommandLine.Option(names = "--steps", defaultValue = "60", description = "optimizer steps per trainer (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Override
+    public Integer call() throws Exception {
+      io.deltachain.launcher.demo.Devnet.Settings s = io.deltachain.launcher.demo.Devnet.Settings.demo();
+      try (io.deltachain.launcher.demo.Devnet net = new io.deltachain.launcher.demo.Devnet(s, null, System.out)) {
+        net.start();
+        java.util.List<io.deltachain.launcher.demo.RoundBench.Figures> f =
+            new io.deltachain.launcher.demo.RoundBench(net, System.out).run(rounds, steps);
+        System.out.println();
+        System.out.print(io.deltachain.launcher.demo.RoundBench.table(f, s));
+      }
       return 0;
     }
   }

@@ -80,14 +80,21 @@ public final class DemoRound {
   private final Devnet net;
   private final PrintStream out;
   private final int steps;
+  private final int layerIndex;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private String roundId = "?";
 
-  /** A round of {@code steps} optimizer steps per trainer. */
+  /** A round of {@code steps} optimizer steps per trainer on layer {@link #LAYER_INDEX}. */
   public DemoRound(Devnet net, PrintStream out, int steps) {
+    this(net, out, steps, LAYER_INDEX);
+  }
+
+  /** A round of {@code steps} optimizer steps per trainer on one layer (whose head must still be the base). */
+  public DemoRound(Devnet net, PrintStream out, int steps, int layerIndex) {
     this.net = net;
     this.out = out;
     this.steps = steps;
+    this.layerIndex = layerIndex;
   }
 
   private void say(String fmt, Object... args) {
@@ -106,7 +113,7 @@ public final class DemoRound {
   public Result run() throws Exception {
     long t0 = System.nanoTime();
     Devnet.Settings s = net.settings();
-    String layer = "model.layers." + LAYER_INDEX;
+    String layer = "model.layers." + layerIndex;
     ChainClient chain = net.coordinatorChain();
     ValidatorNode v0 = net.validators().get(0);
     Map<String, TrainerNode> byAddress = new HashMap<>();
@@ -127,7 +134,7 @@ public final class DemoRound {
     JsonObject request = new JsonObject().put("model_id", s.profile()).put("mode", "lora").put("dataset", "europarl")
         .put("hyperparams", new JsonObject().put("lr", 3e-3).put("batch_size", s.batchSize()).put("epochs", 1)
             .put("lora_rank", 4).put("sequence_length", s.sequenceLength()).put("steps", steps))
-        .put("layers", new JsonObject().put("first", LAYER_INDEX).put("last", LAYER_INDEX))
+        .put("layers", new JsonObject().put("first", layerIndex).put("last", layerIndex))
         .put("target_modules", new JsonArray(new ArrayList<>(TARGETS)))
         .put("aggregation", "weighted_mean");
     JsonObject started = post("/learning/round/start", request);
@@ -147,7 +154,9 @@ public final class DemoRound {
       TrainerNode t = byAddress.get(String.valueOf(p.getString("node")).toLowerCase(Locale.ROOT));
       if (t != null && String.valueOf(p.getString("taskId")).startsWith(roundId + "-")
           && String.valueOf(p.getValue("step")).matches("\\d*0")) {
-        say("%s step %s/%d loss %.4f", t.moniker(), p.getValue("step"), steps, p.getDouble("loss"));
+        Object loss = p.getValue("loss");
+        say("%s step %s/%d loss %s", t.moniker(), p.getValue("step"), steps, loss instanceof Number n
+            ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : loss);
       }
     }));
     JsonObject status;

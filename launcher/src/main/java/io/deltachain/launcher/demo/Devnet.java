@@ -16,6 +16,7 @@ import io.deltachain.launcher.wiring.ChainDisputeSink;
 import io.deltachain.launcher.wiring.CheckpointAggregator;
 import io.deltachain.launcher.wiring.CometRoundChain;
 import io.deltachain.launcher.wiring.PoisoningChainClient;
+import io.deltachain.launcher.wiring.SerialSubmitter;
 import io.deltachain.launcher.wiring.TorchGate;
 import io.deltachain.launcher.wiring.TrainerBridge;
 import io.deltachain.launcher.wiring.TrainerTaskSettings;
@@ -241,10 +242,11 @@ public final class Devnet implements AutoCloseable {
       long last = await(c.lastNonce(n.validatorKey.address()), 30);
       TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
       DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
-      ChainVerdictSink sink = new ChainVerdictSink(c, signer);
+      SerialSubmitter submitter = new SerialSubmitter(signer);
+      ChainVerdictSink sink = new ChainVerdictSink(c, submitter);
       // Every validator replays a chain-chosen segment of every delta it judged; the round's training
       // settings are public (registered by the coordinator), the chain data each validator's own.
-      ChainDisputeSink disputes = new ChainDisputeSink(c, signer);
+      ChainDisputeSink disputes = new ChainDisputeSink(c, submitter);
       StoreReplayFetcher replayFetcher = new StoreReplayFetcher(sc, dir.resolve("validator-" + n.index + "/replay"), 60);
       ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
           dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
@@ -252,7 +254,7 @@ public final class Devnet implements AutoCloseable {
               replayFetcher, replayTasks.executors(feed::round), true), disputes);
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, signer, sc, model,
+      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, submitter, sc, model,
           dir.resolve("validator-" + n.index + "/aggregate"));
       await(validatorVertx.deployVerticle(aggregator), 60);
       validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, disputes, aggregator));
@@ -309,6 +311,8 @@ public final class Devnet implements AutoCloseable {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("round", new JsonObject()
             .put("api", new JsonObject().put("tokens", new JsonArray().add("demo:" + apiToken)))
+            // the demo follows rounds by polling twice a second, for as many rounds as it runs
+            .put("quota", new JsonObject().put("requests-per-window", 1_000_000).put("rounds-per-window", 1000))
             .put("datasets", new JsonArray().add("europarl=" + docs))
             // the demo follows its round by polling the status twice a second
             .put("quota", new JsonObject().put("requests-per-window", 100_000))

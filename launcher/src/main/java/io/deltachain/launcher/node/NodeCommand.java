@@ -55,6 +55,10 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // an operator wants to see what the services do (before the first logger is made)
+    if (System.getProperty("org.slf4j.simpleLogger.log.io.deltachain") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.io.deltachain", "info");
+    }
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (roles != null) {
       overrides.put("node.roles", String.join(",", roles));

@@ -26,6 +26,7 @@ import io.deltachain.launcher.wiring.CometRoundChain;
 import io.deltachain.launcher.wiring.EvalData;
 import io.deltachain.launcher.wiring.ModelLossEvaluator;
 import io.deltachain.launcher.wiring.PoisoningChainClient;
+import io.deltachain.launcher.wiring.SerialSubmitter;
 import io.deltachain.launcher.wiring.StoreDeltaFetcher;
 import io.deltachain.launcher.wiring.StoreDeltaUploader;
 import io.deltachain.launcher.wiring.TrainerBridge;
@@ -200,7 +201,7 @@ public final class NodeRunner implements AutoCloseable {
         n.shards(), n.heldOut(), n.batchSize(), n.sequenceLength(), n.evalBatches(), profile.vocabSize()));
     closers.add(model);
     long last = await(chain.lastNonce(key.address()), 60);
-    TxSigner signer = new TxSigner(key, chainId, last);
+    SerialSubmitter signer = new SerialSubmitter(new TxSigner(key, chainId, last));
     DeltaStoreClient store = new DeltaStoreClient(vertx, storeUrl);
     Path home = s.core().node().home();
     await(vertx.deployVerticle(new ValidatorVerticle(feed, new StoreDeltaFetcher(vertx, store, home.resolve("fetched")),

@@ -19,24 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChainDisputeSink implements DisputeSink {
   private final ChainClient chain;
-  private final TxSigner signer;
+  private final SerialSubmitter submitter;
   private final Map<String, String> notChecked = new ConcurrentHashMap<>();
   private final Map<String, ReplayOutcome> outcomes = new ConcurrentHashMap<>();
 
-  /** @param signer the validator's consensus key, shared with its verdict sink */
-  public ChainDisputeSink(ChainClient chain, TxSigner signer) {
+  /** @param submitter the validator's key and its one queue of transactions (verdicts, votes, disputes) */
+  public ChainDisputeSink(ChainClient chain, SerialSubmitter submitter) {
     this.chain = chain;
-    this.signer = signer;
+    this.submitter = submitter;
   }
 
   @Override
   public Future<Void> submit(Dispute dispute) {
-    byte[] tx;
-    synchronized (signer) {
-      tx = signer.sign(BodyType.DISPUTE, dispute);
-    }
-    return chain.broadcastTxSync(tx).compose(r -> r.ok() ? Future.<Void>succeededFuture()
-        : Future.failedFuture("Dispute refused at CheckTx: code " + r.code() + " " + r.log()));
+    return submitter.submit(signer -> chain.broadcastTxSync(signer.sign(BodyType.DISPUTE, dispute)))
+        .compose(r -> r.ok() ? Future.<Void>succeededFuture()
+            : Future.failedFuture("Dispute refused at CheckTx: code " + r.code() + " " + r.log()));
   }
 
   @Override

@@ -14,12 +14,22 @@ import io.vertx.core.Future;
 public final class ChainVerdictSink implements VerdictSink {
   private final ChainClient chain;
   private final TxSigner signer;
+  private final SerialSubmitter submitter;
   private final java.util.concurrent.atomic.AtomicLong verdicts = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param signer the validator's consensus key, with its last nonce on chain */
   public ChainVerdictSink(ChainClient chain, TxSigner signer) {
+    this(chain, new SerialSubmitter(signer));
+  }
+
+  /**
+   * @param submitter the validator's consensus key, shared with whatever else signs with it
+   *     (its {@link CheckpointAggregator}), so their transactions reach the mempool in nonce order
+   */
+  public ChainVerdictSink(ChainClient chain, SerialSubmitter submitter) {
     this.chain = chain;
-    this.signer = signer;
+    this.signer = submitter.signer();
+    this.submitter = submitter;
   }
 
   /** Verdicts this validator has sent so far (whether or not the ledger still needed them). */
@@ -30,11 +40,8 @@ public final class ChainVerdictSink implements VerdictSink {
   @Override
   public Future<Void> submit(VerdictBatch batch) {
     verdicts.addAndGet(batch.getVerdictsCount());
-    byte[] tx;
-    synchronized (signer) {
-      tx = signer.sign(BodyType.VERDICT_BATCH, batch);
-    }
-    return chain.broadcastTxSync(tx).compose(r -> r.ok() ? Future.<Void>succeededFuture()
-        : Future.failedFuture("VerdictBatch refused at CheckTx: code " + r.code() + " " + r.log()));
+    return submitter.submit(signer -> chain.broadcastTxSync(signer.sign(BodyType.VERDICT_BATCH, batch)))
+        .compose(r -> r.ok() ? Future.<Void>succeededFuture()
+            : Future.failedFuture("VerdictBatch refused at CheckTx: code " + r.code() + " " + r.log()));
   }
 }

@@ -1,7 +1,6 @@
 package io.deltachain.launcher.wiring;
 
 import io.deltachain.abci.client.ChainClient;
-import io.deltachain.abci.client.TxSigner;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.delta.DeltaFile;
 import io.deltachain.core.delta.DeltaKind;
@@ -45,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * computed otherwise. Validators thus never trust each other's aggregate: a checkpoint is accepted
  * only when more than 2/3 of the power computed the same bytes.
  *
- * <p>The announcement is a trigger, not a source of truth: everything is read from the chain, a
- * layer whose head already comes from this round is left alone, and an announcement repeated (a
- * restarted round service) does nothing twice.
+ * <p>The announcement is a trigger, not a source of truth: everything is read from the chain once
+ * this validator's own node has reached the height the announcement names (the round service may
+ * follow a node that is a block ahead), a layer whose head already comes from this round is left
+ * alone, and an announcement repeated (a restarted round service) does nothing twice. A failed
+ * attempt (a vote that did not make it into a block) is retried a few times.
  */
 public final class CheckpointAggregator extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointAggregator.class);
@@ -58,7 +59,7 @@ public final class CheckpointAggregator extends VerticleBase {
 
   private final String name;
   private final ChainClient chain;
-  private final TxSigner signer;
+  private final SerialSubmitter submitter;
   private final DeltaStoreClient store;
   private final ModelLossEvaluator model;
   private final Path dir;
@@ -68,16 +69,16 @@ public final class CheckpointAggregator extends VerticleBase {
   /**
    * @param name how this validator is named in logs
    * @param chain its own node
-   * @param signer its consensus key, shared with its verdict sink (used under its lock)
+   * @param submitter its consensus key, shared with its verdict sink (so their transactions keep nonce order)
    * @param store where deltas are fetched from and checkpoints uploaded to
    * @param model the base model (the parent's tensors when the parent is the round's seed base)
    * @param dir where downloaded deltas and computed checkpoints are written
    */
-  public CheckpointAggregator(String name, ChainClient chain, TxSigner signer, DeltaStoreClient store,
+  public CheckpointAggregator(String name, ChainClient chain, SerialSubmitter submitter, DeltaStoreClient store,
       ModelLossEvaluator model, Path dir) {
     this.name = name;
     this.chain = chain;
-    this.signer = signer;
+    this.submitter = submitter;
     this.store = store;
     this.model = model;
     this.dir = dir;
@@ -93,14 +94,40 @@ public final class CheckpointAggregator extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(RoundBus.ROUND_CHANGED, m -> {
       if ("AGGREGATING".equals(m.body().getString("status"))) {
         String roundId = m.body().getString("roundId");
+        long height = m.body().getLong("height", 0L);
         if (started.add(roundId)) {
-          aggregate(roundId).onFailure(e -> {
-            started.remove(roundId);
-            LOG.warn("{}: aggregating round {} failed: {}", name, roundId, e.toString());
-          });
+          // the round service follows another node: read the round only once this node is as far
+          caughtUp(height, System.nanoTime() + 60_000_000_000L).onComplete(ar -> attempt(roundId, 1));
         }
       }
     }).completion();
+  }
+
+  /** Attempts before giving up on a round (a vote that timed out is usually in a block by the next one). */
+  static final int ATTEMPTS = 5;
+
+  private Future<Void> caughtUp(long height, long deadline) {
+    return chain.status().compose(st -> {
+      if (st.latestHeight() >= height || System.nanoTime() > deadline) {
+        return Future.<Void>succeededFuture();
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(200, id -> caughtUp(height, deadline).onComplete(later));
+      return later.future();
+    }, e -> Future.succeededFuture());
+  }
+
+  private void attempt(String roundId, int n) {
+    aggregate(roundId).onFailure(e -> {
+      if (n < ATTEMPTS) {
+        LOG.warn("{}: aggregating round {} failed (attempt {} of {}), again in 3 s: {}", name, roundId, n, ATTEMPTS,
+            e.toString());
+        vertx.setTimer(3000, id -> attempt(roundId, n + 1));
+      } else {
+        started.remove(roundId);
+        LOG.error("{}: aggregating round {} failed {} times: {}", name, roundId, ATTEMPTS, e.toString());
+      }
+    });
   }
 
   /** Aggregates every layer of the round with accepted deltas and votes; completes when done. */
@@ -221,42 +248,58 @@ public final class CheckpointAggregator extends VerticleBase {
   }
 
   /**
-   * Proposes {@code proposal}, or votes for {@code hash} when it is null. The validator's key also
-   * signs verdicts and disputes, broadcast from other components: when one of those with a higher
-   * nonce is executed first, the mempool's recheck evicts this transaction and the commit wait
-   * times out. So a timed-out or nonce-refused transaction is signed again with a fresh nonce (the
-   * ledger refuses a second vote or proposal, which counts as done).
+   * Proposes {@code proposal}, or votes for {@code hash} when it is null, and waits until the
+   * transaction is in a block or no longer needed: once more than 2/3 of the power agreed, the
+   * node's mempool drops votes still waiting (they would fail as ALREADY_DECIDED), so a vote that
+   * never lands in a block is fine when the checkpoint is accepted.
    */
   private Future<Void> send(String roundId, String layer, String hash, ProposeCheckpoint proposal) {
-    return sendOnce(roundId, layer, hash, proposal).recover(e -> retry(roundId, layer, hash, proposal, e, 3));
-  }
-
-  private Future<Void> retry(String roundId, String layer, String hash, ProposeCheckpoint proposal, Throwable e,
-      int left) {
-    String msg = String.valueOf(e.getMessage());
-    boolean transient_ = msg.contains("timed out") || msg.contains("nonce");
-    if (!transient_ || left == 0) {
-      return Future.failedFuture(e);
-    }
-    LOG.warn("{}: {} for round {} {} not committed ({}); signing it again", name,
-        proposal != null ? "ProposeCheckpoint" : "CheckpointVote", roundId, layer, msg);
-    return sendOnce(roundId, layer, hash, proposal).recover(e2 -> retry(roundId, layer, hash, proposal, e2, left - 1));
-  }
-
-  private Future<Void> sendOnce(String roundId, String layer, String hash, ProposeCheckpoint proposal) {
-    byte[] tx;
-    synchronized (signer) {
-      tx = proposal != null ? signer.proposeCheckpoint(proposal) : signer.checkpointVote(roundId, layer, HEX.parseHex(hash));
-    }
-    return chain.broadcastTxCommit(tx).compose(r -> {
-      int code = r.checkTx().code() != 0 ? r.checkTx().code() : r.txCode();
-      String log = r.checkTx().code() != 0 ? r.checkTx().log() : r.txLog();
+    String what = proposal != null ? "ProposeCheckpoint" : "CheckpointVote";
+    String[] txHash = new String[1];
+    return submitter.submit(signer -> {
+      byte[] tx = proposal != null ? signer.proposeCheckpoint(proposal)
+          : signer.checkpointVote(roundId, layer, HEX.parseHex(hash));
+      txHash[0] = ChainClient.txHash(tx);
+      return chain.broadcastTxSync(tx);
+    }).compose(r -> {
+      if (!r.ok()) {
+        return Future.succeededFuture(r.code());
+      }
+      return included(txHash[0], hash, proposal != null, System.nanoTime() + INCLUSION_TIMEOUT_NANOS);
+    }).compose(code -> {
       if (code == 0 || code == ALREADY_VOTED || code == ALREADY_DECIDED) {
         outcomes.add(roundId + " " + layer + " " + (proposal != null ? "proposed " : "voted ") + hash);
         return Future.succeededFuture();
       }
-      return Future.failedFuture((proposal != null ? "ProposeCheckpoint" : "CheckpointVote") + " refused with code "
-          + code + ": " + log);
+      return Future.failedFuture(what + " refused with code " + code + ": " + (code == DUPLICATE
+          ? "another validator proposed it first" : "see the node's log"));
     });
+  }
+
+  private static final long INCLUSION_TIMEOUT_NANOS = 30_000_000_000L;
+
+  /**
+   * The transaction's result code once it is in a block. A transaction that became pointless
+   * while it waited is dropped from the mempool at the node's recheck and never lands: a vote
+   * once the checkpoint is accepted ({@link #ALREADY_DECIDED}), a proposal once another
+   * validator's identical proposal was committed ({@link #DUPLICATE}: vote for that one).
+   */
+  private Future<Integer> included(String txHash, String checkpoint, boolean proposal, long deadline) {
+    String me = submitter.signer().key().addressHex();
+    return chain.tx(txHash).map(t -> t.getJsonObject("tx_result", new JsonObject()).getInteger("code", 0))
+        .recover(notYet -> chain.abciQuery("/checkpoint/" + checkpoint, null).compose(c -> {
+          if (c.code() == 0 && "ACCEPTED".equals(c.json().getString("status"))) {
+            return Future.succeededFuture(ALREADY_DECIDED);
+          }
+          if (proposal && c.code() == 0 && !me.equalsIgnoreCase(c.json().getString("proposer"))) {
+            return Future.succeededFuture(DUPLICATE);
+          }
+          if (System.nanoTime() > deadline) {
+            return Future.failedFuture("transaction " + txHash + " not in a block after 30 s");
+          }
+          io.vertx.core.Promise<Integer> later = io.vertx.core.Promise.promise();
+          vertx.setTimer(300, id -> included(txHash, checkpoint, proposal, deadline).onComplete(later));
+          return later.future();
+        }));
   }
 }

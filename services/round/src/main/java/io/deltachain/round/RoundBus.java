@@ -56,9 +56,14 @@ public final class RoundBus {
     return new JsonObject().put("roundId", r.roundId()).put("height", h).put("reason", reason);
   }
 
-  /** A summary for {@link #ROUND_CHANGED}. */
+  /**
+   * A summary for {@link #ROUND_CHANGED}; {@code height} is the block height at which the round
+   * entered this state, so a listener reading its own node can wait until that node is there.
+   */
   public static JsonObject roundChanged(RoundView r) {
+    long h = r.history().isEmpty() ? 0 : r.history().get(r.history().size() - 1).height();
     return new JsonObject().put("roundId", r.roundId()).put("status", r.state().name()).put("reason", r.reason())
+        .put("height", h)
         .put("progress", r.progress()).put("deltasReceived", r.deltasReceived())
         .put("deltasValidated", r.deltasValidated());
   }
