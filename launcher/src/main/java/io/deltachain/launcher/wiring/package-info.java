@@ -1,6 +1,8 @@
 /**
  * Adapters from the services' small interfaces to the real parts: the validator's chain feed,
- * verdict sink, delta fetcher, round contexts and loss evaluator; the trainer's chain client and
- * uploader. They live in the launcher because it is the only module that sees every other one.
+ * verdict sink, delta fetcher, round contexts, loss evaluator and checkpoint aggregator; the
+ * trainer's chain client, uploader and the bridge that turns the round service's task offers into
+ * its tasks; the round service's chain on CometBFT ({@link io.deltachain.launcher.wiring.CometRoundChain}).
+ * They live in the launcher because it is the only module that sees every other one.
  */
 package io.deltachain.launcher.wiring;
