@@ -4,6 +4,7 @@ import io.deltachain.core.config.ConfigView;
 import io.deltachain.round.api.RoundApi;
 import io.deltachain.round.chain.InMemoryRoundChain;
 import io.deltachain.round.chain.RoundChain;
+import io.deltachain.round.dashboard.Dashboard;
 import io.deltachain.round.lifecycle.RoundState;
 import io.deltachain.round.lifecycle.RoundView;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,7 @@ public final class RoundServiceVerticle extends VerticleBase {
   private final Clock clock;
   private RoundService service;
   private HttpServer server;
+  private Dashboard dashboard;
   private long timer = -1;
   private final Map<String, RoundState> lastStates = new HashMap<>();
 
@@ -122,13 +124,18 @@ public final class RoundServiceVerticle extends VerticleBase {
           timer = vertx.setPeriodic(cfg.heartbeatCheckInterval().toMillis(), id -> service.checkHeartbeats());
           return RoundApi.router(vertx, service, cfg.maxBodyBytes(), prometheus);
         })
+        .compose(router -> {
+          dashboard = new Dashboard(vertx, service, chain, clock, 1000).start(prometheus);
+          dashboard.mount(router);
+          return Future.succeededFuture(router);
+        })
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(cfg.http().host()).setPort(cfg.http().port()))
             .requestHandler(router)
             .listen())
         .onSuccess(s -> {
           server = s;
-          LOG.info("round service API listening on http://{}:{} (OpenAPI at /openapi.yaml)", cfg.http().host(),
+          LOG.info("round service API listening on http://{}:{} (OpenAPI at /openapi.yaml, dashboard at /dashboard/)", cfg.http().host(),
               s.actualPort());
         });
   }
@@ -137,6 +144,9 @@ public final class RoundServiceVerticle extends VerticleBase {
   public Future<?> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (dashboard != null) {
+      dashboard.stop();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
