@@ -118,6 +118,9 @@ public final class InferenceVerticle extends AbstractVerticle {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.post("/inference/generate").handler(this::generate);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", io.deltachain.core.metrics.ServiceMetrics.CONTENT_TYPE)
+        .end(io.deltachain.core.metrics.ServiceMetrics.scrape()));
     router.get("/inference/stats").handler(ctx -> json(ctx.response(), 200,
         new JsonObject().put("plain", plain.toJson()).put("speculative", speculative.toJson())));
     router.get("/inference/model").handler(ctx -> json(ctx.response(), 200, modelInfo.copy()

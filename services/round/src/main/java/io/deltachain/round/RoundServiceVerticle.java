@@ -97,10 +97,10 @@ public final class RoundServiceVerticle extends VerticleBase {
     service.onRoundChange(this::publish);
     service.onReplacement(rep -> service.tracker().round(rep.roundId()).ifPresent(r -> {
       if (rep.replaced()) {
-        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+        LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
         vertx.eventBus().send(RoundBus.taskOfferFor(rep.to()), RoundBus.taskOffer(r, rep));
       } else {
-        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+        LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
       }
     }));
     vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
@@ -156,6 +156,7 @@ public final class RoundServiceVerticle extends VerticleBase {
     if (before == r.state()) {
       return;
     }
+    LOG.info("round={} status={} height={} reason={}", r.roundId(), r.state(), service.tracker().height(), r.reason());
     vertx.eventBus().publish(RoundBus.ROUND_CHANGED, RoundBus.roundChanged(r));
     if (r.state() == RoundState.TRAINING) {
       vertx.eventBus().publish(RoundBus.ROUND_STARTED, RoundBus.roundStarted(r));
