@@ -86,7 +86,8 @@ function renderRound(r) {
   $("round-title").textContent = r ? short(r.round_id, 18) : "";
   if (!r) { $("round").innerHTML = none("Select a round once one exists."); return; }
   const d = r.deadlines || {};
-  const left = (h) => (h ? `${h} (${h - snap.height > 0 ? "in " + (h - snap.height) + " blocks" : "passed"})` : "–");
+  const ended = ["FINALIZED", "FAILED", "CANCELLED"].includes(r.status);
+  const left = (h) => (!h ? "–" : ended ? `${h}` : `${h} (${h - snap.height > 0 ? "in " + (h - snap.height) + " blocks" : "passed"})`);
   const cost = r.cost || {};
   $("round").innerHTML = `<dl class="kv">`
     + `<dt>status</dt><dd>${badge(r.status)} ${esc(r.reason)}</dd>`
@@ -177,8 +178,8 @@ function renderDeltas(r) {
   const deltas = (r && r.deltas) || [];
   if (!deltas.length) { $("deltas").innerHTML = none(r ? "No delta submitted in this round yet." : "No deltas yet."); return; }
   const n = names();
-  $("deltas").innerHTML = `<div class="scroll"><table><thead><tr><th>delta</th><th>trainer</th><th>layer</th><th>status</th>`
-    + `<th>power</th><th>score</th><th>reasons</th><th>eval loss</th><th class="hide-narrow">trainer's loss</th><th>votes</th></tr></thead><tbody>`
+  $("deltas").innerHTML = `<div class="scroll"><table><thead><tr><th>delta</th><th>trainer</th><th class="hide-narrow">layer</th><th>status</th>`
+    + `<th>power</th><th>score</th><th class="hide-narrow">reasons</th><th>eval loss</th><th class="hide-narrow">trainer's loss</th><th>votes</th></tr></thead><tbody>`
     + deltas.map((d) => {
       const led = d.ledger || {};
       const vs = led.verdicts || [];
@@ -189,11 +190,11 @@ function renderDeltas(r) {
         + `${v.approve ? "approve" : "reject"}, power ${v.power}, score ${v.score_micro / 1e6}${(v.reason_codes || []).length ? ", " + esc(v.reason_codes.join(" ")) : ""}">`
         + `${who(v.validator, n)} ${v.approve ? "✓" : "✗"} ${v.power}</span>`).join("");
       return `<tr data-delta-id="${esc(d.delta_id)}" data-delta-status="${esc(d.status)}">`
-        + `<td class="mono">${esc(short(d.delta_id, 12))}</td><td>${who(d.trainer, n)}</td><td>${esc(d.layer_name)}</td>`
-        + `<td>${badge(d.status)}</td>`
+        + `<td class="mono">${esc(short(d.delta_id, 12))}</td><td>${who(d.trainer, n)}</td><td class="hide-narrow">${esc(d.layer_name)}</td>`
+        + `<td>${badge(d.status)}${reasons.length ? `<div class="reasons show-narrow">${esc(reasons.join(", "))}</div>` : ""}</td>`
         + `<td>${led.total_power != null ? `+${led.approve_power} / −${led.reject_power} of ${led.total_power}` : "–"}</td>`
         + `<td>${scores.length ? num(scores.reduce((a, b) => a + b, 0) / scores.length) : "–"}</td>`
-        + `<td class="reasons">${esc(reasons.join(", "))}</td>`
+        + `<td class="reasons hide-narrow">${esc(reasons.join(", "))}</td>`
         + `<td>${e.before != null || e.after != null ? `${num(e.before)} → ${num(e.after)}` : "–"}</td>`
         + `<td class="hide-narrow">${num(d.loss_before)} → ${num(d.loss_after)}</td>`
         + `<td><div class="votes">${votes || (led.verdict_count === 0 ? "none yet" : "–")}</div></td></tr>`;
@@ -219,8 +220,9 @@ function renderLineage(r) {
     const step = 190, W = 40 + step * (cps.length + 1), H = 150, cy = 105;
     const wrap = document.createElement("div");
     wrap.className = "scroll";
+    // drawn at its natural size (scrolling sideways when long), never blown up to the card's width
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, class: "lineage", "data-layer": l.layer,
-      style: `min-width:${Math.min(W, 900)}px` });
+      style: `width:${W}px;max-width:none` });
     const node = (cx, label, sub, cls, hash) => {
       const g = el("g", { class: cls, "data-hash": hash || "" }, svg);
       el("rect", { x: cx - 75, y: cy - 20, width: 150, height: 40, rx: 6, fill: cls === "base" ? "#f3f4f6" : "#dbeafe", stroke: "#6b7280" }, g);
