@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     version = "deltachain 0.1.0-SNAPSHOT",
     description = "Verifiable training of LLM deltas on a CometBFT chain.",
     subcommands = {DeltachainCommand.Binaries.class, DeltachainCommand.Demo.class, DeltachainCommand.DevnetCommand.class,
-        io.deltachain.launcher.serve.ServeCommand.class})
+        io.deltachain.launcher.serve.ServeCommand.class, io.deltachain.launcher.cli.RoundCommand.class,
+        io.deltachain.launcher.node.NodeCommand.class})
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -50,7 +51,7 @@ public final class DeltachainCommand implements Callable<Integer> {
           io.deltachain.launcher.demo.Devnet.Settings.demo(), null, System.out)) {
         net.start();
         net.printEndpoints();
-        io.deltachain.launcher.demo.DemoRound.Result r = new io.deltachain.launcher.demo.DemoRound(net, System.out, 1, steps).run();
+        io.deltachain.launcher.demo.DemoRound.Result r = new io.deltachain.launcher.demo.DemoRound(net, System.out, steps).run();
         System.out.println();
         System.out.print(io.deltachain.launcher.demo.DemoRound.table(r));
         System.out.println();

@@ -10,10 +10,20 @@ import io.deltachain.core.crypto.NodeKey;
 import io.deltachain.core.node.NodeBinaries;
 import io.deltachain.core.profile.ModelProfile;
 import io.deltachain.core.profile.ModelProfiles;
-import io.deltachain.core.tx.proto.Capabilities;
-import io.deltachain.core.tx.proto.NodeRole;
+import io.deltachain.core.content.ContentHash;
 import io.deltachain.launcher.wiring.BlockPollingFeed;
 import io.deltachain.launcher.wiring.ChainDisputeSink;
+import io.deltachain.launcher.wiring.CheckpointAggregator;
+import io.deltachain.launcher.wiring.CometRoundChain;
+import io.deltachain.launcher.wiring.PoisoningChainClient;
+import io.deltachain.launcher.wiring.TorchGate;
+import io.deltachain.launcher.wiring.TrainerBridge;
+import io.deltachain.launcher.wiring.TrainerTaskSettings;
+import io.deltachain.round.RoundServiceVerticle;
+import io.vertx.core.DeploymentOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
 import io.deltachain.launcher.wiring.ChainRoundContexts;
 import io.deltachain.launcher.wiring.ChainVerdictSink;
 import io.deltachain.launcher.wiring.EvalData;
@@ -53,10 +63,14 @@ import java.util.stream.Stream;
 
 /**
  * A whole deltachain network on loopback: N CometBFT validators with their abci-apps
- * ({@link LocalNet}), one validator service per node, a delta store (backed by a kubo daemon on
- * loopback when the pinned binary runs, see {@link DevnetKubo}, else local only), and trainers, all Vert.x services joined over Hazelcast on 127.0.0.1. For a one-command demo the
- * cluster members run in this JVM: three Vert.x instances, each its own Hazelcast member
- * (coordinator + delta store, validators, trainers), talking over TCP like separate machines.
+ * ({@link LocalNet}), one validator service per node (verdicts, replay spot-checks, and its own
+ * aggregation and vote on each checkpoint), a delta store (backed by a kubo daemon on loopback when
+ * the pinned binary runs, see {@link DevnetKubo}, else local only), the round service (HTTP API,
+ * planner, scheduler) over the real chain ({@link CometRoundChain}), and trainers, all Vert.x
+ * services joined over Hazelcast on 127.0.0.1. For a one-command demo the cluster members run in
+ * this JVM: three Vert.x instances, each its own Hazelcast member (coordinator: delta store and
+ * round service; validators; trainers), talking over TCP like separate machines; PyTorch work in
+ * this one process takes turns through {@link TorchGate}.
  */
 public final class Devnet implements AutoCloseable {
   /** Settings of the network and its round. */
@@ -67,6 +81,26 @@ public final class Devnet implements AutoCloseable {
       return new Settings(4, 2, 1, "tiny-1m", 7, 600, 20_250_501L, 2, 8, 64);
     }
 
+    /** The base model every trainer starts from: the bundled profile initialised from the seed. */
+    public String baseCheckpoint() {
+      return "random:" + baseSeed;
+    }
+
+    /**
+     * The hash that names the base of every layer of a fresh model: the trainer module's name for
+     * a {@code random:<seed>} base ({@code sha256("base:<profile>:random:<seed>")}). Rounds declare
+     * it as the layer's base until the layer has a head on chain.
+     */
+    public String baseHash() {
+      return ContentHash.sha256(("base:" + profile + ":" + baseCheckpoint()).getBytes(StandardCharsets.UTF_8)).hex();
+    }
+
+    /** What trainers add to the round service's offers: this network's data and base model. */
+    public TrainerTaskSettings trainerTasks(Corpus corpus) {
+      return new TrainerTaskSettings("europarl:" + corpusDocuments, corpus.hash().hex(), "bytes", baseCheckpoint(),
+          roundSeed, trainers(), 60, 5000);
+    }
+
     /** Trainers in all. */
     public int trainers() {
       return honestTrainers + poisonedTrainers;
@@ -75,7 +109,8 @@ public final class Devnet implements AutoCloseable {
 
   /** One validator service and what it owns. */
   public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ModelLossEvaluator model,
-      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink, ChainDisputeSink disputes) {}
+      TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink, ChainDisputeSink disputes,
+      CheckpointAggregator aggregator) {}
 
   /** One trainer identity. */
   public record TrainerNode(int index, NodeKey key, boolean poisoned, ChainClient chain, String moniker) {}
@@ -88,14 +123,22 @@ public final class Devnet implements AutoCloseable {
    */
   public static final long REPLAY_TOLERANCE_PPM = 10_000;
 
+  /** The factor the poisoning trainer multiplies its update by (a sign flip and a scale). */
+  public static final float POISON_FACTOR = -8f;
+
   private final Settings settings;
   private final PrintStream out;
   private final Path dir;
   private final boolean ownsDir;
   private final List<Vertx> vertxes = new ArrayList<>();
+  private final List<String> members = new ArrayList<>();
+  private String cluster;
   private final List<ValidatorNode> validatorNodes = new ArrayList<>();
   private final List<TrainerNode> trainerNodes = new ArrayList<>();
   private final NodeKey coordinatorKey = NodeKey.generate();
+  private final String apiToken = "devnet-" + HexFormat.of().formatHex(NodeKey.generate().seed()).substring(0, 32);
+  private RoundServiceVerticle roundService;
+  private String roundApiUrl;
   private LocalNet net;
   private Vertx coordinatorVertx;
   private Vertx validatorVertx;
@@ -126,6 +169,17 @@ public final class Devnet implements AutoCloseable {
 
   /** Starts everything, in order; fails with what could not start. */
   public void start() throws Exception {
+    startCore();
+    startRoundService();
+    startTrainers();
+  }
+
+  /**
+   * Starts the chain, the cluster, the delta store and the validator services: everything but
+   * the round service and the trainers, which a caller may run elsewhere (as
+   * {@code deltachain node} processes joining {@link #clusterMembers()}).
+   */
+  public void startCore() throws Exception {
     Runtime.getRuntime().addShutdownHook(hook);
     say("installing or checking the pinned node binaries (scripts/node-binaries.sh)...");
     NodeBinaries bins = NodeBinaries.resolve();
@@ -143,8 +197,7 @@ public final class Devnet implements AutoCloseable {
     say("started %d CometBFT v0.38.25 validators with their abci-apps (in-process)", settings.validators());
 
     int[] ports = {LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1"), LocalNet.freePort("127.0.0.1")};
-    String cluster = "deltachain-devnet-" + Long.toHexString(System.nanoTime());
-    List<String> members = new ArrayList<>();
+    cluster = "deltachain-devnet-" + Long.toHexString(System.nanoTime());
     for (int p : ports) {
       members.add("127.0.0.1:" + p);
     }
@@ -177,8 +230,6 @@ public final class Devnet implements AutoCloseable {
     }
     coordinatorChain = new ChainClient(coordinatorVertx, net.node(0).rpcUrl());
     coordinator = new TxSigner(coordinatorKey, CHAIN_ID, 0);
-    commit(coordinatorChain, coordinator.registerNode(NodeRole.COORDINATOR, "coordinator", Capabilities.getDefaultInstance(), 0));
-    say("coordinator %s registered", coordinatorKey.addressHex());
 
     ValidatorPolicy policy = demoPolicy();
     replayTasks = new RoundReplayTasks();
@@ -201,26 +252,34 @@ public final class Devnet implements AutoCloseable {
               replayFetcher, replayTasks.executors(feed::round), true), disputes);
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, disputes));
+      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, signer, sc, model,
+          dir.resolve("validator-" + n.index + "/aggregate"));
+      await(validatorVertx.deployVerticle(aggregator), 60);
+      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, disputes, aggregator));
     }
-    say("%d validator services following their own nodes, signing verdicts with each node's priv_validator_key",
-        validatorNodes.size());
+    say("%d validator services following their own nodes, signing verdicts and checkpoint votes with each node's"
+        + " priv_validator_key", validatorNodes.size());
+  }
 
+  /** Starts the trainers in this JVM (TrainerVerticles, each with its bridge to the round service). */
+  public void startTrainers() throws Exception {
     for (int i = 0; i < settings.trainers(); i++) {
       boolean poisoned = i >= settings.honestTrainers();
       NodeKey key = NodeKey.generate();
       LocalNet.Node via = net.node(i % net.nodes().size());
       ChainClient c = new ChainClient(trainerVertx, via.rpcUrl());
       String moniker = poisoned ? "trainer-" + i + "-poisoned" : "trainer-" + i + "-honest";
-      if (!poisoned) {
-        TrainerConfig cfg = new TrainerConfig(key, CHAIN_ID, moniker, dir.resolve(moniker), Device.cpu(), 8L << 30, 0,
-            1000, false);
-        await(trainerVertx.deployVerticle(new TrainerVerticle(cfg,
-            new StoreDeltaUploader(new DeltaStoreClient(trainerVertx, storeUrl)), new TrainerChainAdapter(c))), 60);
-      } else {
-        commit(c, new TxSigner(key, CHAIN_ID, 0).registerNode(NodeRole.TRAINER, moniker, Capabilities.newBuilder()
-            .setDevice("cpu").setGpuClass("cpu").setMemoryBytes(8L << 30).build(), 0));
+      TrainerConfig cfg = new TrainerConfig(key, CHAIN_ID, moniker, dir.resolve(moniker), Device.cpu(), 8L << 30, 0,
+          1000, false);
+      DeltaStoreClient trainerStore = new DeltaStoreClient(trainerVertx, storeUrl);
+      io.deltachain.trainer.service.ChainClient trainerChain = new TrainerChainAdapter(c);
+      if (poisoned) {
+        trainerChain = new PoisoningChainClient(trainerVertx, trainerChain, key, trainerStore,
+            dir.resolve(moniker).resolve("poison"), POISON_FACTOR);
       }
+      // the bridge first: it must see the trainer's registration announcement
+      await(trainerVertx.deployVerticle(new TrainerBridge(key.addressHex(), settings.trainerTasks(corpus), true)), 60);
+      await(trainerVertx.deployVerticle(new TrainerVerticle(cfg, new StoreDeltaUploader(trainerStore), trainerChain)), 60);
       trainerNodes.add(new TrainerNode(i, key, poisoned, c, moniker));
     }
     for (TrainerNode t : trainerNodes) {
@@ -232,8 +291,40 @@ public final class Devnet implements AutoCloseable {
         }
       });
     }
-    say("%d trainers registered on chain (%d honest TrainerVerticles, %d poisoning)", trainerNodes.size(),
-        settings.honestTrainers(), settings.poisonedTrainers());
+    say("%d trainers registered on chain (%d honest TrainerVerticles, %d poisoning: lora_B x %s before submitting)",
+        trainerNodes.size(), settings.honestTrainers(), settings.poisonedTrainers(), POISON_FACTOR);
+  }
+
+  /**
+   * The round service on the coordinator's cluster member, over node 0: it signs StartRound and
+   * FinalizeRound with the coordinator key (in the genesis coordinators), plans over the trainers
+   * it hears, and serves its API on a free loopback port. The demo corpus is registered as
+   * dataset {@code europarl}.
+   */
+  private void startRoundService() throws IOException {
+    Path docs = dir.resolve("europarl.txt");
+    Files.write(docs, corpus.documents().stream().map(d -> d.replace('\n', ' ').replace('\r', ' ')).toList(),
+        StandardCharsets.UTF_8);
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("round", new JsonObject()
+            .put("api", new JsonObject().put("tokens", new JsonArray().add("demo:" + apiToken)))
+            .put("datasets", new JsonArray().add("europarl=" + docs))
+            // the demo follows its round by polling the status twice a second
+            .put("quota", new JsonObject().put("requests-per-window", 100_000))
+            .put("heartbeat", new JsonObject().put("timeout-seconds", 20).put("check-interval-ms", 1000))
+            .put("training-blocks", 5000).put("validation-blocks", 5000).put("aggregation-blocks", 5000)
+            // LoRA on a freshly initialised tiny model moves weights far more than on a trained one
+            .put("max-norm-ratio-ppm", 2_000_000)
+            .put("plan-dir", dir.resolve("round-plans").toString()));
+    String baseHash = settings.baseHash();
+    String node0 = net.node(0).rpcUrl();
+    roundService = new RoundServiceVerticle(ctx -> new CometRoundChain(ctx, new ChainClient(ctx.owner(), node0),
+        coordinatorKey, CHAIN_ID, 200), java.time.Clock.systemUTC(),
+        (model, layer) -> model.equals(settings.profile()) ? Optional.of(baseHash) : Optional.empty());
+    await(coordinatorVertx.deployVerticle(roundService, new DeploymentOptions().setConfig(config)), 120);
+    roundApiUrl = "http://127.0.0.1:" + roundService.actualPort();
+    say("round service on %s (coordinator %s, over validator-0's RPC)", roundApiUrl, coordinatorKey.addressHex());
   }
 
   /** The thresholds the demo's validators apply: the defaults, with a random sample of 16 sequences. */
@@ -261,6 +352,7 @@ public final class Devnet implements AutoCloseable {
     if (kubo != null) {
       say("  kubo         API %s  repo %s", kubo.apiUrl(), kubo.repo());
     }
+    say("  round API    %s   token %s", roundApiUrl, apiToken);
     say("  chain id     %s   coordinator %s", CHAIN_ID, coordinatorKey.addressHex());
     for (TrainerNode t : trainerNodes) {
       say("  %s  %s", t.moniker(), t.key().addressHex());
@@ -362,6 +454,31 @@ public final class Devnet implements AutoCloseable {
 
   public Corpus corpus() {
     return corpus;
+  }
+
+  /** The Hazelcast cluster's name. */
+  public String clusterName() {
+    return cluster;
+  }
+
+  /** The cluster members in this JVM, {@code 127.0.0.1:port}: where other processes join. */
+  public List<String> clusterMembers() {
+    return List.copyOf(members);
+  }
+
+  /** The coordinator key the genesis lists (the round service signs with it). */
+  public NodeKey coordinatorKey() {
+    return coordinatorKey;
+  }
+
+  /** The round service's API, {@code http://127.0.0.1:port}. */
+  public String roundApiUrl() {
+    return roundApiUrl;
+  }
+
+  /** A token the round service accepts for writes (client {@code demo}). */
+  public String apiToken() {
+    return apiToken;
   }
 
   public ModelProfile profile() {

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * then the block height. It also remembers every committed StartRound, so the round contexts can
  * be built from the plan exactly as committed. Polling (rather than the websocket) gives the
  * validator every block exactly once and in order, also after a reconnect.
+ *
+ * <p>Other followers of the chain (the round service's {@link CometRoundChain}) register for
+ * every successful transaction with its ABCI events ({@link #onCommittedTx}) and for the block's
+ * own events ({@link #onBlockEvents}), which carry what no transaction did (deltas that expired).
  */
 public final class BlockPollingFeed implements ChainFeed {
   private static final Logger LOG = LoggerFactory.getLogger(BlockPollingFeed.class);
@@ -38,6 +42,9 @@ public final class BlockPollingFeed implements ChainFeed {
   private final long pollMillis;
   private final List<Handler<CommittedDelta>> deltaHandlers = new ArrayList<>();
   private final List<Handler<Long>> blockHandlers = new ArrayList<>();
+  private final List<Handler<CommittedTx>> txHandlers = new ArrayList<>();
+  private final List<Handler<BlockEvents>> blockEventHandlers = new ArrayList<>();
+  private final io.vertx.core.Promise<Long> caughtUp = io.vertx.core.Promise.promise();
   private final Map<String, StartRound> rounds = new ConcurrentHashMap<>();
   private volatile long nextHeight = 1;
   private long timer = -1;
@@ -60,6 +67,36 @@ public final class BlockPollingFeed implements ChainFeed {
     blockHandlers.add(handler);
   }
 
+  /**
+   * One transaction that executed with code 0, in block order.
+   *
+   * @param height the block height
+   * @param index the transaction's position in the block
+   * @param raw the transaction bytes (their SHA-256 is CometBFT's tx hash and a delta's id)
+   * @param envelope the parsed envelope
+   * @param events the transaction's ABCI events as CometBFT reports them
+   *     ({@code [{"type", "attributes": [{"key", "value", "index"}]}]})
+   */
+  public record CommittedTx(long height, int index, byte[] raw, TxEnvelope envelope, JsonArray events) {}
+
+  /**
+   * The events FinalizeBlock returned for the block itself (not for a transaction).
+   *
+   * @param height the block height
+   * @param events {@code finalize_block_events}, same shape as a transaction's events
+   */
+  public record BlockEvents(long height, JsonArray events) {}
+
+  /** Calls the handler for every transaction that executed successfully, before the block's height handler. */
+  public void onCommittedTx(Handler<CommittedTx> handler) {
+    txHandlers.add(handler);
+  }
+
+  /** Calls the handler with every block's own events, after its transactions and before its height handler. */
+  public void onBlockEvents(Handler<BlockEvents> handler) {
+    blockEventHandlers.add(handler);
+  }
+
   /** The StartRound committed for a round, or null when none was seen yet. */
   public StartRound round(String roundId) {
     return rounds.get(roundId);
@@ -70,9 +107,16 @@ public final class BlockPollingFeed implements ChainFeed {
     return nextHeight;
   }
 
-  /** Starts polling (call from the verticle context that should receive the events). */
-  public void start() {
+  /**
+   * Starts polling (call from the verticle context that should receive the events).
+   *
+   * @return completes with the height of the first catch-up: every block committed before the
+   *     call has been delivered by then
+   */
+  public Future<Long> start() {
     timer = vertx.setPeriodic(pollMillis, id -> poll());
+    poll();
+    return caughtUp.future();
   }
 
   /** Stops polling. */
@@ -87,9 +131,28 @@ public final class BlockPollingFeed implements ChainFeed {
       return;
     }
     busy = true;
-    chain.status().compose(s -> catchUp(s.latestHeight()))
-        .onFailure(e -> LOG.debug("chain feed on {}:{}: {}", chain.host(), chain.port(), e.toString()))
+    chain.status().compose(s -> catchUp(s.latestHeight()).map(v -> s.latestHeight()))
+        .onSuccess(caughtUp::tryComplete)
+        .onFailure(this::pollFailed)
         .onComplete(ar -> busy = false);
+  }
+
+  private long lastWarning;
+
+  /** A node that is down for a moment is normal; one that stays unreadable is worth a warning every 30 s. */
+  private void pollFailed(Throwable e) {
+    if (String.valueOf(e.getMessage()).contains("could not find results for height")) {
+      // the block is committed but its results are not stored yet; the next poll gets them
+      LOG.debug("chain feed on {}:{}: {}", chain.host(), chain.port(), e.toString());
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastWarning > 30_000_000_000L) {
+      lastWarning = now;
+      LOG.warn("chain feed on {}:{} cannot read block {}: {}", chain.host(), chain.port(), nextHeight, e.toString());
+    } else {
+      LOG.debug("chain feed on {}:{}: {}", chain.host(), chain.port(), e.toString());
+    }
   }
 
   private Future<Void> catchUp(long latest) {
@@ -118,6 +181,13 @@ public final class BlockPollingFeed implements ChainFeed {
         byte[] raw = Base64.getDecoder().decode(txs.getString(i));
         try {
           TxEnvelope env = TxEnvelope.parseFrom(raw);
+          if (!txHandlers.isEmpty()) {
+            JsonArray events = codes == null || codes.getValue(i) == null ? null
+                : codes.getJsonObject(i).getJsonArray("events");
+            events = events == null ? new JsonArray() : events;
+            CommittedTx ct = new CommittedTx(height, i, raw, env, events);
+            txHandlers.forEach(hd -> safely(hd, ct, height));
+          }
           if (env.getBodyType() == BodyType.START_ROUND) {
             StartRound r = StartRound.parseFrom(env.getBody());
             rounds.put(r.getRoundId(), r);
@@ -132,6 +202,20 @@ public final class BlockPollingFeed implements ChainFeed {
         }
       }
     }
+    if (!blockEventHandlers.isEmpty()) {
+      JsonArray events = results.getJsonArray("finalize_block_events");
+      BlockEvents be = new BlockEvents(height, events == null ? new JsonArray() : events);
+      blockEventHandlers.forEach(hd -> safely(hd, be, height));
+    }
     blockHandlers.forEach(hd -> hd.handle(height));
+  }
+
+  /** A follower's bug must not stall the feed for everyone; it is logged loudly instead. */
+  private static <T> void safely(Handler<T> handler, T event, long height) {
+    try {
+      handler.handle(event);
+    } catch (RuntimeException e) {
+      LOG.error("a chain follower failed on block {}: {}", height, e.toString(), e);
+    }
   }
 }

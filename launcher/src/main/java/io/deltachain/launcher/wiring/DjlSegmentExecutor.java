@@ -28,9 +28,12 @@ public final class DjlSegmentExecutor implements SegmentExecutor, AutoCloseable 
    * @param corpus the task's dataset (loaded once per round)
    */
   public DjlSegmentExecutor(TrainingTask task, Corpus corpus) throws IOException {
-    synchronized (DjlLock.LOCK) {
+    TorchGate.acquire();
+    try {
       this.replayer = new SegmentReplayer(task, corpus, Device.cpu());
       this.initialHash = StateHashes.of(replayer.initialState());
+    } finally {
+      TorchGate.release();
     }
   }
 
@@ -51,19 +54,21 @@ public final class DjlSegmentExecutor implements SegmentExecutor, AutoCloseable 
 
   @Override
   public float[] execute(float[] start, long startStep, List<int[]> batches) throws ReplayRefusal {
-    synchronized (DjlLock.LOCK) {
-      try {
-        return replayer.replay(start, startStep, batches);
-      } catch (IllegalArgumentException e) {
-        throw new ReplayRefusal(e.getMessage());
-      }
+    TorchGate.acquire();
+    try {
+      return replayer.replay(start, startStep, batches);
+    } catch (IllegalArgumentException e) {
+      throw new ReplayRefusal(e.getMessage());
+    } finally {
+      TorchGate.release();
     }
   }
 
   @Override
   public void close() {
-    synchronized (DjlLock.LOCK) {
+    TorchGate.hold(() -> {
       replayer.close();
-    }
+      return null;
+    });
   }
 }

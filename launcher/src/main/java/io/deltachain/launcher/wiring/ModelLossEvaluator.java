@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The validator's loss measurement on the trainer module's DJL model: the round's base model,
  * with a layer delta added to its weights for one measurement and removed afterwards. Base losses
- * are cached per split. One instance per validator (it owns a model); calls are serialized.
+ * are cached per split. One instance per validator (it owns a model); calls are serialized, and
+ * every evaluation holds the JVM's {@link TorchGate}.
  */
 public final class ModelLossEvaluator implements LossEvaluator, LayerLayout, AutoCloseable {
   private final CausalLm model;
@@ -70,21 +71,25 @@ public final class ModelLossEvaluator implements LossEvaluator, LayerLayout, Aut
 
   @Override
   public synchronized double baseLoss(DataSplit split) {
-    synchronized (DjlLock.LOCK) {
-      return baseLosses.computeIfAbsent(split, s -> TrainingSession.evaluate(model, data.batches(s)));
+    Double known = baseLosses.get(split);
+    if (known != null) {
+      return known;
     }
+    double loss = TorchGate.hold(() -> TrainingSession.evaluate(model, data.batches(split)));
+    baseLosses.put(split, loss);
+    return loss;
   }
 
   @Override
   public synchronized double lossWithDelta(LayerDelta delta, DataSplit split) {
-    synchronized (DjlLock.LOCK) {
+    return TorchGate.hold(() -> {
       try {
         apply(delta, 1f);
         return TrainingSession.evaluate(model, data.batches(split));
       } finally {
         restore(delta);
       }
-    }
+    });
   }
 
   private void apply(LayerDelta delta, float sign) {

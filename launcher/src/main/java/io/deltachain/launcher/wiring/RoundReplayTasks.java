@@ -65,8 +65,12 @@ public final class RoundReplayTasks {
     return new TrainingTask("replay-" + HexFormat.of().formatHex(delta.deltaId()), t.roundId(), t.profile(),
         t.baseCheckpoint(), t.baseHash(), TrainingMode.valueOf(a.getMode().name()), a.getFirstLayer(), a.getLastLayer(),
         a.getLoraRank(), t.loraAlpha(), a.getTargetModulesList(), t.dataset(), t.tokenizer(),
-        HexFormat.of().formatHex(start.getDatasetHash().toByteArray()), start.getEvalSeed(), a.getShardIndex(),
-        start.getShardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
+        // The dataset as the trainers loaded it (their published settings); the round service names
+        // the dataset by its own registry hash, which is not the corpus hash the trainers check.
+        t.datasetHash().isEmpty() ? HexFormat.of().formatHex(start.getDatasetHash().toByteArray()) : t.datasetHash(),
+        // Likewise the data seed and shard count the trainers were configured with (published with
+        // the settings); the round's eval seed on chain fixes the evaluation set, not the shards.
+        t.roundSeed(), a.getShardIndex(), t.shardCount() > 0 ? t.shardCount() : start.getShardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
         a.getPrecision().isEmpty() ? t.precision() : a.getPrecision(), t.activationCheckpointing());
   }
 

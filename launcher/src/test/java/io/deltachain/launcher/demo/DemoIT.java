@@ -16,8 +16,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo flow as a user runs it ({@code deltachain demo}): four real CometBFT validators, two
- * honest trainers and one poisoning trainer, real verdicts, aggregation and checkpoint votes.
+ * The demo flow as a user runs it ({@code deltachain demo}): four real CometBFT validators, the
+ * round service started over HTTP, two honest trainers and one poisoning trainer scheduled by it,
+ * real verdicts, each validator's own aggregation and checkpoint vote, FinalizeRound by the
+ * round service.
  */
 class DemoIT {
 
@@ -31,7 +33,7 @@ class DemoIT {
     try (Devnet net = new Devnet(Devnet.Settings.demo(), null, out)) {
       net.start();
       assertThat(net.kubo()).as("the devnet's kubo daemon (the pinned ipfs binary is installed)").isNotNull();
-      r = new DemoRound(net, out, 1, 60).run();
+      r = new DemoRound(net, out, 60).run();
       checkpointFromKubo = cat(net.kubo().apiUrl(), r.checkpointCid());
     }
     String table = DemoRound.table(r);
@@ -62,13 +64,21 @@ class DemoIT {
     assertThat(r.evalLossAfter()).isLessThan(r.evalLossBefore());
     assertThat(table).contains("REJECTED", "ACCEPTED", r.checkpointHash(), "4/4 matched; 0 disputes on chain",
         "0/4 matched (DELTA_NOT_FINAL_STATE); 4 disputes on chain");
+    // the round service drove it: it finalized on chain and accounted for the round
+    assertThat(r.finalizeHeight()).isPositive().isLessThanOrEqualTo(r.height());
+    assertThat(r.cost().getLong("stored_bytes")).isPositive();
+    assertThat(r.cost().getDouble("gpu_seconds")).isPositive();
+    assertThat(table).contains("round cost", "FinalizeRound at " + r.finalizeHeight());
+    // more than 2/3 of the power computed the same checkpoint themselves: one proposal, the rest votes for it
+    assertThat(r.aggregated()).hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy((node, what) -> assertThat(what).endsWith(r.checkpointHash()));
+    assertThat(r.aggregated().values()).filteredOn(w -> w.startsWith("proposed")).hasSize(1);
 
     // the new checkpoint is in IPFS: its CID is on chain and in the table, and kubo serves exactly
     // the bytes whose SHA-256 is the checkpoint hash the validators voted on
     assertThat(r.checkpointCid()).isNotEmpty();
     assertThat(Cid.parse(r.checkpointCid()).version()).isEqualTo(1);
-    assertThat(Cid.parse(r.baseCid()).version()).isEqualTo(1);
-    assertThat(table).contains(r.checkpointCid(), r.baseCid());
+    assertThat(table).contains(r.checkpointCid());
     assertThat(ContentHash.sha256(checkpointFromKubo).hex()).isEqualTo(r.checkpointHash());
   }
 

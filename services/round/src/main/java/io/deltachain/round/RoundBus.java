@@ -1,7 +1,8 @@
 package io.deltachain.round;
 
+import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.round.lifecycle.AssignmentView;
-import io.deltachain.round.lifecycle.Replacement;
+import io.deltachain.round.lifecycle.RoundTracker;
 import io.deltachain.round.lifecycle.RoundState;
 import io.deltachain.round.lifecycle.RoundView;
 import io.vertx.core.json.JsonArray;
@@ -62,13 +63,29 @@ public final class RoundBus {
         .put("deltasValidated", r.deltasValidated());
   }
 
-  /** {@code TaskOffer} for a replacement trainer taking over an assignment. */
-  public static JsonObject taskOffer(RoundView r, Replacement rep) {
-    AssignmentView a = r.assignments().get(rep.assignmentIndex());
+  /**
+   * The {@code TaskOffer} of one assignment (the core contract's fields), plus what a trainer
+   * needs to run it that the contract leaves to the deployment: {@code modelId},
+   * {@code shardCount} and the round's {@code hyperparams} ({@code lr}, {@code batchSize},
+   * {@code epochs}, {@code sequenceLength}, {@code steps} or null). The task id names the round,
+   * the trainer in charge and the shard, so a replacement gets a new task id.
+   *
+   * @param start the round's StartRound as committed (base checkpoints, shard count)
+   * @param planDocument the plan document whose hash the StartRound carries
+   */
+  public static JsonObject taskOffer(RoundView r, AssignmentView a, StartRound start, JsonObject planDocument) {
+    JsonObject bases = new JsonObject();
+    new java.util.TreeMap<>(start.getBaseCheckpointsMap()).forEach((layer, hash) -> {
+      if (RoundTracker.layerIndex(layer).map(a::covers).orElse(false)) {
+        bases.put(layer, java.util.HexFormat.of().formatHex(hash.toByteArray()));
+      }
+    });
+    JsonObject hp = planDocument.getJsonObject("hyperparams", new JsonObject());
+    String trainer = a.trainer().toUpperCase(Locale.ROOT);
     return new JsonObject()
-        .put("taskId", r.roundId() + "/" + rep.to().toUpperCase(Locale.ROOT) + "/" + a.shardIndex())
+        .put("taskId", r.roundId() + "/" + trainer + "/" + a.shardIndex())
         .put("roundId", r.roundId())
-        .put("trainerAddress", rep.to().toUpperCase(Locale.ROOT))
+        .put("trainerAddress", trainer)
         .put("firstLayer", a.firstLayer())
         .put("lastLayer", a.lastLayer())
         .put("mode", a.mode())
@@ -76,7 +93,12 @@ public final class RoundBus {
         .put("targetModules", new JsonArray(new ArrayList<>(a.targetModules())))
         .put("shardIndex", a.shardIndex())
         .put("precision", a.precision())
-        .put("baseCheckpoints", new JsonObject())
-        .put("deadlineHeight", r.trainingDeadline());
+        .put("baseCheckpoints", bases)
+        .put("deadlineHeight", r.trainingDeadline())
+        .put("modelId", r.modelId())
+        .put("shardCount", start.getShardCount())
+        .put("hyperparams", new JsonObject().put("lr", hp.getValue("lr")).put("batchSize", hp.getValue("batch_size"))
+            .put("epochs", hp.getValue("epochs")).put("sequenceLength", hp.getValue("sequence_length"))
+            .put("steps", hp.getValue("steps")));
   }
 }

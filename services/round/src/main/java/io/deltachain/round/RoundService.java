@@ -15,6 +15,7 @@ import io.deltachain.core.tx.proto.TrainingMode;
 import io.deltachain.round.chain.ChainRejectedException;
 import io.deltachain.round.chain.LineageEntry;
 import io.deltachain.round.chain.RoundChain;
+import io.deltachain.round.chain.SignatureRequiredException;
 import io.deltachain.round.chain.TxReceipt;
 import io.deltachain.round.cost.CostLedger;
 import io.deltachain.round.cost.QuotaManager;
@@ -99,10 +100,35 @@ public final class RoundService implements ChainEvents {
   private final Map<String, RoundExtras> extras = new HashMap<>();
   private final Map<String, JsonObject> deltaMetrics = new HashMap<>();
   private final List<Consumer<Replacement>> replacementListeners = new ArrayList<>();
+  private final BaseCheckpoints bases;
+  private final Map<String, StartRound> starts = new HashMap<>();
+  private final java.util.Set<String> finalizedOnChain = new java.util.HashSet<>();
+  private final java.util.Set<String> finalizing = new java.util.HashSet<>();
+  private final java.util.Set<String> acknowledgedOffers = new java.util.HashSet<>();
+  private boolean live;
 
-  /** What the service knows about a round beyond the chain: the request, plan and filter report. */
+  /**
+   * What the service knows about a round beyond the chain: the request, plan and filter report.
+   * Kept in {@code round.plan-dir} when configured, so it survives a restart.
+   */
   private record RoundExtras(
-      String clientId, JsonObject planDocument, String planHash, PiiReport pii, Map<Integer, Long> requiredMemory) {}
+      String clientId, JsonObject planDocument, String planHash, JsonObject pii, Map<Integer, Long> requiredMemory) {
+
+    JsonObject toJson() {
+      JsonObject memory = new JsonObject();
+      requiredMemory.forEach((k, v) -> memory.put(Integer.toString(k), v));
+      return new JsonObject().put("client", clientId).put("plan_hash", planHash).put("document", planDocument)
+          .put("pii", pii).put("required_memory", memory);
+    }
+
+    static RoundExtras fromJson(JsonObject j) {
+      Map<Integer, Long> memory = new TreeMap<>();
+      j.getJsonObject("required_memory", new JsonObject()).forEach(e ->
+          memory.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
+      return new RoundExtras(j.getString("client", ""), j.getJsonObject("document"), j.getString("plan_hash"),
+          j.getJsonObject("pii", new JsonObject()), memory);
+    }
+  }
 
   /**
    * A service over this chain.
@@ -111,7 +137,17 @@ public final class RoundService implements ChainEvents {
    * @param metrics where service metrics go
    */
   public RoundService(RoundServiceConfig config, RoundChain chain, Clock clock, MeterRegistry metrics) {
+    this(config, chain, clock, metrics, BaseCheckpoints.none());
+  }
+
+  /**
+   * A service over this chain that declares these base checkpoints for layers the chain has no
+   * head for.
+   */
+  public RoundService(RoundServiceConfig config, RoundChain chain, Clock clock, MeterRegistry metrics,
+      BaseCheckpoints bases) {
     this.config = config;
+    this.bases = bases;
     this.chain = chain;
     this.metrics = metrics;
     this.tracker = new RoundTracker(config.aggregationBlocks());
@@ -124,7 +160,9 @@ public final class RoundService implements ChainEvents {
     config.dropCategories().forEach(c -> actions.put(c, PiiFilter.Action.DROP_DOCUMENT));
     this.pii = PiiFilter.create(actions, config.blocklist());
     this.replacer = new TrainerReplacer(tracker, registry, scheduler, config.policy(),
-        (roundId, index) -> Optional.ofNullable(extras.get(roundId)).map(e -> e.requiredMemory().get(index)));
+        (roundId, index) -> Optional.ofNullable(extras.get(roundId)).map(e -> e.requiredMemory().get(index)),
+        config.replaceWithOutsiders());
+    tracker.addListener(this::finalizeWhenDone);
     this.referenceProfile = ModelProfiles.bundled(config.referenceModel());
     for (RoundState s : RoundState.values()) {
       Gauge.builder("deltachain_round_rounds", tracker, t -> t.rounds().stream().filter(r -> r.state() == s).count())
@@ -143,7 +181,16 @@ public final class RoundService implements ChainEvents {
    * @return the height the replay reached
    */
   public Future<Long> start() {
-    return chain.replayAndSubscribe(this);
+    return chain.replayAndSubscribe(this).map(height -> {
+      live = true;
+      tracker.rounds().forEach(this::finalizeWhenDone);
+      return height;
+    });
+  }
+
+  /** Whether the replay is over (the service acts on what it sees only from then on). */
+  public boolean live() {
+    return live;
   }
 
   /** The round state machine (read-only use). */
@@ -200,6 +247,10 @@ public final class RoundService implements ChainEvents {
 
   @Override
   public void onRoundStarted(long height, String txHash, StartRound start) {
+    starts.put(start.getRoundId(), start);
+    if (!extras.containsKey(start.getRoundId())) {
+      restoreExtras(start).ifPresent(e -> extras.put(start.getRoundId(), e));
+    }
     tracker.onRoundStarted(height, txHash, start);
   }
 
@@ -251,7 +302,111 @@ public final class RoundService implements ChainEvents {
 
   @Override
   public void onRoundFinalized(long height, String roundId, String reason) {
+    finalizedOnChain.add(roundId);
     tracker.onRoundFinalized(height, roundId, reason);
+  }
+
+  /**
+   * The ledger keeps a round OPEN until its coordinator sends FinalizeRound; once the tracker sees
+   * the round end (its checkpoints agreed, or failed), the coordinator that planned it closes it
+   * on chain with the tracker's reason. Only after the replay: a restarted service closes what
+   * its predecessor left open, and never twice.
+   */
+  private void finalizeWhenDone(RoundView r) {
+    String id = r.roundId();
+    if (!live || (r.state() != RoundState.FINALIZED && r.state() != RoundState.FAILED)
+        || finalizedOnChain.contains(id) || !extras.containsKey(id) || !starts.containsKey(id) || !finalizing.add(id)) {
+      return;
+    }
+    String reason = (r.state() == RoundState.FAILED ? "failed: " : "") + r.reason();
+    Runnable submit = () -> chain.submitFinalize(FinalizeRound.newBuilder().setRoundId(id).setReason(reason).build())
+        .onSuccess(receipt -> Counter.builder("deltachain_round_finalized_total").register(metrics).increment())
+        .onFailure(e -> {
+          finalizing.remove(id);
+          org.slf4j.LoggerFactory.getLogger(RoundService.class).warn("FinalizeRound for round {} failed: {}", id,
+              e.getMessage());
+        });
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    if (ctx != null) {
+      // after the event that ended the round has reached every listener
+      ctx.runOnContext(v -> submit.run());
+    } else {
+      submit.run();
+    }
+  }
+
+  // --- task offers -----------------------------------------------------------------------------
+
+  /**
+   * The task offers still owed, as event-bus JSON (see {@link RoundBus#taskOffer}): one per
+   * assignment of a TRAINING round this service planned whose trainer is alive, has not
+   * delivered, and has not accepted the task yet. Empty during the replay.
+   */
+  public List<JsonObject> pendingOffers() {
+    List<JsonObject> out = new ArrayList<>();
+    if (!live) {
+      return out;
+    }
+    for (RoundView r : tracker.rounds()) {
+      RoundExtras e = extras.get(r.roundId());
+      StartRound start = starts.get(r.roundId());
+      if (r.state() != RoundState.TRAINING || e == null || start == null) {
+        continue;
+      }
+      for (AssignmentView a : r.assignments()) {
+        JsonObject offer = RoundBus.taskOffer(r, a, start, e.planDocument());
+        if (registry.alive(a.trainer()) && !tracker.delivered(r.roundId(), a.index())
+            && !acknowledgedOffers.contains(offer.getString("taskId"))) {
+          out.add(offer);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A trainer accepted a task: it is not offered again. */
+  public void acknowledgeOffer(String taskId) {
+    acknowledgedOffers.add(taskId);
+  }
+
+  private Optional<RoundExtras> restoreExtras(StartRound start) {
+    if (config.planDir() == null) {
+      return Optional.empty();
+    }
+    java.nio.file.Path f = config.planDir().resolve(HEX.formatHex(start.getPlanHash().toByteArray()) + ".json");
+    try {
+      if (!java.nio.file.Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      RoundExtras e = RoundExtras.fromJson(new JsonObject(java.nio.file.Files.readString(f, StandardCharsets.UTF_8)));
+      ContentHash h = ContentHash.sha256(e.planDocument().encode().getBytes(StandardCharsets.UTF_8));
+      if (!h.hex().equals(HEX.formatHex(start.getPlanHash().toByteArray()))) {
+        org.slf4j.LoggerFactory.getLogger(RoundService.class).warn("plan file {} does not hash to the plan_hash on"
+            + " chain; ignored", f);
+        return Optional.empty();
+      }
+      return Optional.of(e);
+    } catch (java.io.IOException | RuntimeException ex) {
+      org.slf4j.LoggerFactory.getLogger(RoundService.class).warn("cannot read plan file {}: {}", f, ex.toString());
+      return Optional.empty();
+    }
+  }
+
+  private void keep(RoundExtras e) {
+    if (config.planDir() == null) {
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(config.planDir());
+      java.nio.file.Path f = config.planDir().resolve(e.planHash() + ".json");
+      java.nio.file.Path tmp = config.planDir().resolve(e.planHash() + ".json.tmp");
+      java.nio.file.Files.writeString(tmp, e.toJson().encode(), StandardCharsets.UTF_8);
+      java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException ex) {
+      throw new RequestException(500, "plan_not_kept", "cannot write the plan document to " + config.planDir()
+          + ": " + ex.getMessage());
+    }
   }
 
   // --- workers ---------------------------------------------------------------------------------
@@ -340,6 +495,23 @@ public final class RoundService implements ChainEvents {
           + " exceeds " + profile.name() + "'s context of " + profile.maxPositionEmbeddings() + " tokens");
     }
     AggregationMethod aggregation = aggregation(req.aggregation());
+    int firstLayer = req.firstLayer() == null ? 0 : req.firstLayer();
+    int lastLayer = req.lastLayer() == null ? profile.numLayers() - 1 : req.lastLayer();
+    if (firstLayer < 0 || lastLayer >= profile.numLayers() || firstLayer > lastLayer) {
+      throw new RequestException(422, "invalid_layers", "layers must satisfy 0 <= first <= last <= "
+          + (profile.numLayers() - 1) + " for " + profile.name() + ", got " + firstLayer + "-" + lastLayer);
+    }
+    java.util.Set<io.deltachain.core.profile.ModelModule> targets = null;
+    if (req.targetModules() != null && !req.targetModules().isEmpty()) {
+      targets = java.util.EnumSet.noneOf(io.deltachain.core.profile.ModelModule.class);
+      for (String name : req.targetModules()) {
+        targets.add(io.deltachain.core.profile.ModelModule.layerLinears().stream()
+            .filter(m -> m.hfName().equals(name)).findFirst()
+            .orElseThrow(() -> new RequestException(422, "invalid_target_modules", "target_modules: '" + name
+                + "' is not a per-layer linear; use " + io.deltachain.core.profile.ModelModule.layerLinears().stream()
+                .map(io.deltachain.core.profile.ModelModule::hfName).sorted().toList())));
+      }
+    }
     List<WorkerSpec> workers = new ArrayList<>();
     for (RegisteredWorker w : registry.aliveTrainers()) {
       double tps = scheduler.tokensPerSecond(view(w));
@@ -357,12 +529,12 @@ public final class RoundService implements ChainEvents {
     }
     PartitionPlan plan;
     try {
-      plan = planner.plan(new PlanRequest(profile, mode, req.loraRank(), req.batchSize(), seq, null), workers);
+      plan = planner.plan(new PlanRequest(profile, mode, req.loraRank(), req.batchSize(), seq, targets), workers);
     } catch (PlanningException e) {
       throw new RequestException(422, "cannot_plan", e.getMessage());
     }
 
-    String roundId = "r-" + HEX.formatHex(randomBytes());
+    String roundId = newRoundId();
     PiiFilter.Filtered filtered = pii.filterAll(source.documents());
     List<String> docs = filtered.documents();
     if (docs.size() < 2) {
@@ -396,7 +568,9 @@ public final class RoundService implements ChainEvents {
         .put("round_id", roundId)
         .put("model_id", profile.name())
         .put("hyperparams", new JsonObject().put("lr", req.lr()).put("batch_size", req.batchSize())
-            .put("epochs", req.epochs()).put("lora_rank", req.loraRank()).put("sequence_length", seq))
+            .put("epochs", req.epochs()).put("lora_rank", req.loraRank()).put("sequence_length", seq)
+            .put("steps", req.steps()))
+        .put("layers", new JsonObject().put("first", firstLayer).put("last", lastLayer))
         .put("dataset", new JsonObject().put("source_hash", source.hash().hex()).put("train_hash", train.hash().hex())
             .put("eval_hash", eval.hash().hex()).put("round_seed", Long.toUnsignedString(roundSeed))
             .put("eval_seed", Long.toUnsignedString(evalSeed)).put("shard_count", shardCount)
@@ -416,15 +590,21 @@ public final class RoundService implements ChainEvents {
         .setValidationBlocks(validationBlocks)
         .setAggregation(aggregation)
         .setByzantineF(1)
-        .setMaxNormRatioPpm(50_000);
+        .setMaxNormRatioPpm(config.maxNormRatioPpm());
     Map<Integer, Long> requiredMemory = new TreeMap<>();
     for (Pipeline p : plan.pipelines()) {
       for (Stage s : p.stages()) {
+        // a round over some layers keeps the stages that hold them, cut to the requested span
+        int from = Math.max(s.layers().first(), firstLayer);
+        int to = Math.min(s.layers().last(), lastLayer);
+        if (from > to) {
+          continue;
+        }
         requiredMemory.put(start.getAssignmentsCount(), deviceBytesFor(s.memory().totalBytes()));
         Assignment.Builder a = Assignment.newBuilder()
             .setTrainerAddress(ByteString.copyFrom(HEX.parseHex(s.workerId())))
-            .setFirstLayer(s.layers().first())
-            .setLastLayer(s.layers().last())
+            .setFirstLayer(from)
+            .setLastLayer(to)
             .setMode(protoMode(s.rung().mode()))
             .setLoraRank(s.loraRank())
             .setShardIndex(p.index())
@@ -436,19 +616,21 @@ public final class RoundService implements ChainEvents {
         performance.recordAssignment(s.workerId());
       }
     }
-    RoundExtras extra = new RoundExtras(clientId, planDoc, planHash.hex(), filtered.report(), requiredMemory);
+    RoundExtras extra = new RoundExtras(clientId, planDoc, planHash.hex(), filtered.report().toJson(), requiredMemory);
+    keep(extra);
     extras.put(roundId, extra);
     recordPiiMetrics(filtered.report());
     tracker.created(roundId, profile.name(), train.hash().hex());
     Counter.builder("deltachain_round_rounds_started_total").register(metrics).increment();
     return chain.heads()
         .compose(heads -> {
-          heads.forEach((layer, hash) -> {
-            Optional<Integer> idx = RoundTracker.layerIndex(layer);
-            if (idx.isPresent() && idx.get() < profile.numLayers() && hash.matches("[0-9a-f]{64}")) {
-              start.putBaseCheckpoints(layer, ByteString.copyFrom(HEX.parseHex(hash)));
+          for (int l = firstLayer; l <= lastLayer; l++) {
+            String layer = "model.layers." + l;
+            Optional<String> base = Optional.ofNullable(heads.get(layer)).or(() -> bases.base(profile.name(), layer));
+            if (base.isPresent() && base.get().matches("[0-9a-f]{64}")) {
+              start.putBaseCheckpoints(layer, ByteString.copyFrom(HEX.parseHex(base.get())));
             }
-          });
+          }
           return chain.submitStartRound(start.build());
         })
         .map(receipt -> {
@@ -467,10 +649,18 @@ public final class RoundService implements ChainEvents {
         });
   }
 
-  private byte[] randomBytes() {
-    byte[] b = new byte[8];
-    random.nextBytes(b);
-    return b;
+  /**
+   * A fresh round id: a positive decimal 63-bit number, because trainers and delta files carry
+   * the round id as a number.
+   */
+  private String newRoundId() {
+    while (true) {
+      long n = random.nextLong() & Long.MAX_VALUE;
+      String id = Long.toString(n);
+      if (n != 0 && tracker.round(id).isEmpty()) {
+        return id;
+      }
+    }
   }
 
   private long deviceBytesFor(long usableBytes) {
@@ -574,9 +764,69 @@ public final class RoundService implements ChainEvents {
                 .put("layer_name", req.layerName()).put("trainer", trainer).put("shard_index", assignment.shardIndex())
                 .put("height", receipt.height()).put("status", "PENDING");
           })
-          .recover(e -> Future.failedFuture(e instanceof ChainRejectedException
-              ? new RequestException(409, "chain_rejected", e.getMessage())
-              : new RequestException(502, "chain_unavailable", "the chain did not accept the delta: " + e.getMessage())));
+          .recover(RoundService::deltaRefused);
+    } catch (RequestException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static <T> Future<T> deltaRefused(Throwable e) {
+    if (e instanceof SignatureRequiredException) {
+      return Future.failedFuture(new RequestException(422, "signature_required", e.getMessage()));
+    }
+    return Future.failedFuture(e instanceof ChainRejectedException
+        ? new RequestException(409, "chain_rejected", e.getMessage())
+        : new RequestException(502, "chain_unavailable", "the chain did not accept the delta: " + e.getMessage()));
+  }
+
+  /**
+   * Relays a SubmitDelta the trainer signed itself (base64 of a {@code TxEnvelope}), after the
+   * checks the chain would make and can name better here: the body type, the round in the body
+   * against the round in the path, the signature, and that the signer is assigned in the round.
+   */
+  public Future<JsonObject> submitSignedDelta(String roundId, String signedTxBase64) {
+    try {
+      RoundView round = requireRound(roundId);
+      byte[] raw;
+      try {
+        raw = java.util.Base64.getDecoder().decode(signedTxBase64.replace('-', '+').replace('_', '/'));
+      } catch (IllegalArgumentException e) {
+        throw new RequestException(400, "invalid_request", "signed_tx is not base64: " + e.getMessage());
+      }
+      io.deltachain.core.tx.proto.TxEnvelope env;
+      SubmitDelta delta;
+      try {
+        env = io.deltachain.core.tx.TxEnvelopes.parse(raw);
+        if (env.getBodyType() != io.deltachain.core.tx.proto.BodyType.SUBMIT_DELTA) {
+          throw new RequestException(422, "invalid_signed_tx", "signed_tx is a " + env.getBodyType()
+              + " transaction; only SUBMIT_DELTA is relayed");
+        }
+        delta = SubmitDelta.parseFrom(env.getBody());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new RequestException(422, "invalid_signed_tx", "signed_tx is not a deltachain TxEnvelope with a"
+            + " SubmitDelta body: " + e.getMessage());
+      }
+      if (!delta.getRoundId().equals(roundId)) {
+        throw new RequestException(422, "round_mismatch", "signed_tx is for round '" + delta.getRoundId()
+            + "', the path names round '" + roundId + "'");
+      }
+      if (!io.deltachain.core.tx.TxEnvelopes.signatureValid(env)) {
+        throw new RequestException(422, "bad_signature", "signed_tx's signature does not verify against its"
+            + " signer_pub_key");
+      }
+      if (round.state() != RoundState.TRAINING) {
+        throw new RequestException(409, "round_not_training", "round " + roundId + " is " + round.state()
+            + "; deltas are accepted only while it is TRAINING");
+      }
+      String signer = HEX.formatHex(io.deltachain.core.crypto.NodeKey.addressOf(env.getSignerPubKey().toByteArray()));
+      if (round.assignments().stream().noneMatch(a -> a.trainer().equals(signer) || a.originalTrainer().equals(signer))) {
+        throw new RequestException(422, "not_assigned", "signer " + signer + " has no assignment in round " + roundId);
+      }
+      return chain.submitSignedDelta(raw)
+          .map(receipt -> new JsonObject().put("delta_id", receipt.txHash()).put("round_id", roundId)
+              .put("layer_name", delta.getLayer()).put("trainer", signer).put("shard_index", delta.getShardIndex())
+              .put("height", receipt.height()).put("status", "PENDING"))
+          .recover(RoundService::deltaRefused);
     } catch (RequestException e) {
       return Future.failedFuture(e);
     }
@@ -752,7 +1002,7 @@ public final class RoundService implements ChainEvents {
         .put("cost", costs.cost(r.roundId()).toJson())
         .put("history", history);
     if (e != null) {
-      out.put("plan_hash", e.planHash()).put("pii", e.pii().toJson());
+      out.put("plan_hash", e.planHash()).put("pii", e.pii());
     }
     return out;
   }

@@ -48,6 +48,12 @@ import java.util.TreeSet;
  * @param retentionDays days stored bytes are priced for
  * @param transferCopies how many times a stored byte is moved (upload plus each validator's fetch)
  * @param datasets datasets to register at start: name to a file with one document per line (.gz allowed)
+ * @param maxNormRatioPpm the bound on ||dW|| / ||W|| per tensor a round's StartRound sets, parts per million
+ * @param planDir where plan documents are kept by plan hash (null: in memory only), so a restarted
+ *     coordinator can still offer tasks and finalize the rounds it planned
+ * @param replaceWithOutsiders whether a silent trainer's work may go to a trainer the round's
+ *     StartRound does not list; the deltachain ledger takes deltas only from listed trainers, so
+ *     on a real chain this stays false and replacements come from the round's own idle trainers
  */
 public record RoundServiceConfig(
     HttpConfig http,
@@ -70,7 +76,10 @@ public record RoundServiceConfig(
     GpuPrices prices,
     int retentionDays,
     int transferCopies,
-    Map<String, Path> datasets) {
+    Map<String, Path> datasets,
+    int maxNormRatioPpm,
+    Path planDir,
+    boolean replaceWithOutsiders) {
 
   /** Every key this record reads, for the loader's environment mapping. */
   public static final List<ConfigKey> KEYS = List.of(
@@ -97,7 +106,10 @@ public record RoundServiceConfig(
       ConfigKey.of("round.cost.transfer-micros-per-gib", Kind.INTEGER),
       ConfigKey.of("round.cost.retention-days", Kind.INTEGER),
       ConfigKey.of("round.cost.transfer-copies", Kind.INTEGER),
-      ConfigKey.of("round.datasets", Kind.LIST));
+      ConfigKey.of("round.datasets", Kind.LIST),
+      ConfigKey.of("round.max-norm-ratio-ppm", Kind.INTEGER),
+      ConfigKey.of("round.plan-dir", Kind.STRING),
+      ConfigKey.of("round.replace-with-outsiders", Kind.BOOLEAN));
 
   /** Copies. */
   public RoundServiceConfig {
@@ -198,12 +210,15 @@ public record RoundServiceConfig(
         datasets.put(entry.substring(0, eq).strip(), Path.of(entry.substring(eq + 1).strip()));
       }
     }
+    int maxNorm = r.integer("round.max-norm-ratio-ppm", 50_000, 1, Integer.MAX_VALUE);
+    String planDir = r.string("round.plan-dir", "");
+    boolean outsiders = r.bool("round.replace-with-outsiders", false);
     r.throwIfInvalid();
     return new RoundServiceConfig(http, tokens, maxBody, new QuotaPolicy(requests, rounds, Duration.ofSeconds(window)),
         Duration.ofSeconds(timeout), Duration.ofMillis(check),
         PlannerConfig.defaults().withMaxStagesPerPipeline(maxStages), reference, referenceSeq, fp16, policy, training,
         validation, aggregation, evalDocs, blocklist, drop, new GpuPrices(gpu, storage, transfer), retention, copies,
-        datasets);
+        datasets, maxNorm, planDir.isBlank() ? null : Path.of(planDir), outsiders);
   }
 
   private static List<String> list(ConfigView view, ConfigReader r, String key) {

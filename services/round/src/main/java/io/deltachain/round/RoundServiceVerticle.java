@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * chain, listens for trainer heartbeats on the event bus, checks for silent trainers on a timer,
  * publishes round and task events, and serves the HTTP API.
  *
+ * <p>Scheduling: once a round's StartRound commits, each assignment is offered to its trainer
+ * over the event bus ({@link RoundBus#taskOfferFor}, request/reply); offers not yet accepted are
+ * sent again on every heartbeat check, to the replacement when a trainer went silent. Events
+ * seen during the replay only rebuild state; after it, the current state of every open round is
+ * published once and its owed offers are sent.
+ *
  * <p>The chain comes from a factory given the verticle's context, so the launcher can pass the
  * real chain client and tests an {@link InMemoryRoundChain}.
  */
@@ -49,6 +55,10 @@ public final class RoundServiceVerticle extends VerticleBase {
 
   private final Function<Context, RoundChain> chainFactory;
   private final Clock clock;
+  private final BaseCheckpoints bases;
+  private final java.util.Set<String> offersInFlight = new java.util.HashSet<>();
+  private final java.util.Set<String> waiting = new java.util.HashSet<>();
+  private boolean live;
   private RoundService service;
   private HttpServer server;
   private Dashboard dashboard;
@@ -57,8 +67,14 @@ public final class RoundServiceVerticle extends VerticleBase {
 
   /** A verticle over the chain the factory makes, with this clock. */
   public RoundServiceVerticle(Function<Context, RoundChain> chainFactory, Clock clock) {
+    this(chainFactory, clock, BaseCheckpoints.none());
+  }
+
+  /** A verticle that also declares these base checkpoints for layers without a head on chain. */
+  public RoundServiceVerticle(Function<Context, RoundChain> chainFactory, Clock clock, BaseCheckpoints bases) {
     this.chainFactory = chainFactory;
     this.clock = clock;
+    this.bases = bases;
   }
 
   /** A verticle over an in-memory chain (standalone runs and tests), on the system clock. */
@@ -93,16 +109,19 @@ public final class RoundServiceVerticle extends VerticleBase {
     PrometheusMeterRegistry prometheus = backend instanceof PrometheusMeterRegistry p
         ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RoundChain chain = chainFactory.apply(context);
-    service = new RoundService(cfg, chain, clock, prometheus);
+    service = new RoundService(cfg, chain, clock, prometheus, bases);
     service.onRoundChange(this::publish);
-    service.onReplacement(rep -> service.tracker().round(rep.roundId()).ifPresent(r -> {
+    service.onReplacement(rep -> {
+      String slot = rep.roundId() + "/" + rep.assignmentIndex();
       if (rep.replaced()) {
+        waiting.remove(slot);
         LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
-        vertx.eventBus().send(RoundBus.taskOfferFor(rep.to()), RoundBus.taskOffer(r, rep));
-      } else {
-        LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
+        sendOffers();
+      } else if (waiting.add(slot)) {
+        // said once; the check repeats every interval until a trainer is free
+        LOG.warn("round={} replacement: {} (waiting for one)", rep.roundId(), rep.reason());
       }
-    }));
+    });
     vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
       JsonObject body = msg.body();
       Object address = body == null ? null : body.getValue("trainerAddress");
@@ -121,7 +140,13 @@ public final class RoundServiceVerticle extends VerticleBase {
         .compose(v -> service.start())
         .compose(height -> {
           LOG.info("round service replayed the chain to height {}", height);
-          timer = vertx.setPeriodic(cfg.heartbeatCheckInterval().toMillis(), id -> service.checkHeartbeats());
+          live = true;
+          service.tracker().rounds().stream().filter(r -> !r.state().terminal()).forEach(this::publish);
+          sendOffers();
+          timer = vertx.setPeriodic(cfg.heartbeatCheckInterval().toMillis(), id -> {
+            service.checkHeartbeats();
+            sendOffers();
+          });
           return RoundApi.router(vertx, service, cfg.maxBodyBytes(), prometheus);
         })
         .compose(router -> {
@@ -151,12 +176,43 @@ public final class RoundServiceVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * Offers every owed task to its trainer; an accepted offer is not sent again, a refused or
+   * unanswered one is retried on the next heartbeat check.
+   */
+  private void sendOffers() {
+    for (JsonObject offer : service.pendingOffers()) {
+      String taskId = offer.getString("taskId");
+      if (!offersInFlight.add(taskId)) {
+        continue;
+      }
+      vertx.eventBus().<JsonObject>request(RoundBus.taskOfferFor(offer.getString("trainerAddress")), offer,
+              new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000))
+          .onComplete(ar -> {
+            offersInFlight.remove(taskId);
+            if (ar.succeeded()) {
+              service.acknowledgeOffer(taskId);
+              LOG.info("task {} accepted: {}", taskId, ar.result().body());
+            } else {
+              LOG.info("task {} not taken yet: {}", taskId, ar.cause().getMessage());
+            }
+          });
+    }
+  }
+
   private void publish(RoundView r) {
+    if (!live) {
+      return;
+    }
     RoundState before = lastStates.put(r.roundId(), r.state());
     if (before == r.state()) {
       return;
     }
     LOG.info("round={} status={} height={} reason={}", r.roundId(), r.state(), service.tracker().height(), r.reason());
+    if (r.state() == RoundState.TRAINING) {
+      // after this event has reached every listener, so the offers see the committed round
+      context.runOnContext(v -> sendOffers());
+    }
     vertx.eventBus().publish(RoundBus.ROUND_CHANGED, RoundBus.roundChanged(r));
     if (r.state() == RoundState.TRAINING) {
       vertx.eventBus().publish(RoundBus.ROUND_STARTED, RoundBus.roundStarted(r));

@@ -92,4 +92,60 @@ class RoundServiceRestartTest {
     assertThat(second.tracker().round(roundId).orElseThrow().count(DeltaStatus.ACCEPTED))
         .isEqualTo((int) deltas.stream().filter(d -> chain.status(d) == DeltaStatus.ACCEPTED).count());
   }
+
+  @Test
+  @DisplayName("with a plan directory, a coordinator restarted after StartRound still has the plan, offers the tasks and closes the round on chain")
+  void restartedCoordinatorFinishesItsRound(@org.junit.jupiter.api.io.TempDir java.nio.file.Path plans) {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
+    InMemoryRoundChain chain = new InMemoryRoundChain();
+    RoundServiceConfig cfg = RoundServiceConfig.from(io.deltachain.core.config.ConfigView.of(new JsonObject()
+        .put("round", new JsonObject().put("plan-dir", plans.toString())
+            .put("api", new JsonObject().put("tokens", new io.vertx.core.json.JsonArray().add("ops:" + "t".repeat(20)))))));
+    RoundService first = new RoundService(cfg, chain, clock, new SimpleMeterRegistry());
+    assertThat(first.start().succeeded()).isTrue();
+    for (int i = 1; i <= 2; i++) {
+      chain.registerNode(address(i), trainer("t" + i, 8 * GIB, 600, "rtx3070"));
+      first.heartbeat(address(i), 600.0);
+    }
+    List<String> docs = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      docs.add("document " + i + " about the common agricultural policy");
+    }
+    first.registerDataset("corpus", docs);
+    JsonObject started = first.startRound("ops", new StartRoundRequest("tiny-1m", "lora", "corpus", 1e-4, 2, 1, 8,
+        128, "weighted_mean", 40, 10, 25, 2, 2, List.of("q_proj"))).result();
+    String roundId = started.getString("round_id");
+    String planHash = first.plan(roundId).getString("plan_hash");
+    chain.unsubscribe(first); // the coordinator dies
+
+    RoundService second = new RoundService(cfg, chain, clock, new SimpleMeterRegistry());
+    assertThat(second.start().succeeded()).isTrue();
+    assertThat(second.plan(roundId).getString("plan_hash")).isEqualTo(planHash);
+    for (int i = 1; i <= 2; i++) {
+      second.heartbeat(address(i), 600.0);
+    }
+    assertThat(second.pendingOffers()).hasSize(2).allSatisfy(o -> {
+      assertThat(o.getJsonObject("hyperparams").getInteger("steps")).isEqualTo(25);
+      assertThat(o.getInteger("firstLayer")).isEqualTo(2);
+    });
+
+    List<String> finalized = new ArrayList<>();
+    chain.replayAndSubscribe(new io.deltachain.round.lifecycle.ChainEvents() {
+      @Override
+      public void onRoundFinalized(long height, String id, String reason) {
+        finalized.add(id);
+      }
+    });
+    List<String> deltas = new ArrayList<>();
+    for (int shard = 0; shard < 2; shard++) {
+      deltas.add(second.submitDelta(roundId, new SubmitDeltaRequest("model.layers.2", HASH,
+          ContentHash.sha256(("delta " + shard).getBytes()).hex(), 3.0, 2.8, 0.4, null, null, 1000L, 4096L)).result()
+          .getString("delta_id"));
+    }
+    deltas.forEach(d -> chain.decide(d, DeltaStatus.ACCEPTED, List.of()));
+    assertThat(finalized).isEmpty();
+    chain.acceptCheckpoint(roundId, "model.layers.2", "ee".repeat(32), "", 100, deltas);
+    assertThat(second.tracker().round(roundId).orElseThrow().state()).isEqualTo(RoundState.FINALIZED);
+    assertThat(finalized).containsExactly(roundId);
+  }
 }

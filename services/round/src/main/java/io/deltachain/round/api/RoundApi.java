@@ -83,6 +83,8 @@ public final class RoundApi {
 
     on(rb, "startRound", this::startRound);
     on(rb, "submitDelta", this::submitDelta);
+    on(rb, "submitSignedDelta", rc -> service.submitSignedDelta(path(rc, "id"),
+        validated(rc).getBody().getJsonObject().getString("signed_tx")));
     on(rb, "cancelRound", rc -> {
       JsonObject body = bodyOrEmpty(rc);
       return service.cancel(path(rc, "id"), body.getString("reason"));
@@ -158,10 +160,14 @@ public final class RoundApi {
     }
     JsonObject b = validated(rc).getBody().getJsonObject();
     JsonObject h = b.getJsonObject("hyperparams");
+    JsonObject layers = b.getJsonObject("layers");
+    JsonArray targets = b.getJsonArray("target_modules");
     StartRoundRequest req = new StartRoundRequest(b.getString("model_id"), b.getString("mode"), b.getString("dataset"),
         h.getNumber("lr").doubleValue(), h.getInteger("batch_size"), h.getInteger("epochs"), h.getInteger("lora_rank"),
         h.getInteger("sequence_length"), b.getString("aggregation"), b.getInteger("training_blocks"),
-        b.getInteger("validation_blocks"));
+        b.getInteger("validation_blocks"), h.getInteger("steps"), layers == null ? null : layers.getInteger("first"),
+        layers == null ? null : layers.getInteger("last"),
+        targets == null ? null : targets.stream().map(String.class::cast).toList());
     return service.startRound(client, req);
   }
 

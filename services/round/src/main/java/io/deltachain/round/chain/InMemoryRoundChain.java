@@ -1,10 +1,15 @@
 package io.deltachain.round.chain;
 
 import io.deltachain.core.content.ContentHash;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.deltachain.core.crypto.NodeKey;
+import io.deltachain.core.tx.TxEnvelopes;
+import io.deltachain.core.tx.proto.BodyType;
 import io.deltachain.core.tx.proto.FinalizeRound;
 import io.deltachain.core.tx.proto.RegisterNode;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.core.tx.proto.TxEnvelope;
 import io.deltachain.round.lifecycle.ChainEvents;
 import io.deltachain.round.lifecycle.DeltaStatus;
 import io.vertx.core.Context;
@@ -41,6 +46,8 @@ public final class InMemoryRoundChain implements RoundChain {
   private final Map<String, String> deltaRound = new HashMap<>();
   private final Map<String, DeltaStatus> deltaStatus = new HashMap<>();
   private final Map<String, List<LineageEntry>> lineage = new TreeMap<>();
+  private final java.util.ArrayDeque<Runnable> undelivered = new java.util.ArrayDeque<>();
+  private boolean delivering;
 
   /** A chain delivering events on this context (null: on the caller's thread). */
   public InMemoryRoundChain(Context context) {
@@ -78,6 +85,35 @@ public final class InMemoryRoundChain implements RoundChain {
 
   @Override
   public Future<TxReceipt> submitDelta(String trainerAddress, SubmitDelta delta) {
+    return commitDelta(trainerAddress, delta, ContentHash.sha256(delta.toByteArray()).hex());
+  }
+
+  /**
+   * Checks what the ledger's stateless rules would (an envelope, a SubmitDelta body, a valid
+   * signature) and commits the delta credited to the signer; its id is the SHA-256 of the bytes.
+   */
+  @Override
+  public Future<TxReceipt> submitSignedDelta(byte[] signedTx) {
+    TxEnvelope env;
+    SubmitDelta delta;
+    try {
+      env = TxEnvelopes.parse(signedTx);
+      if (env.getBodyType() != BodyType.SUBMIT_DELTA) {
+        return Future.failedFuture(new ChainRejectedException("the transaction is a " + env.getBodyType()
+            + ", not a SUBMIT_DELTA"));
+      }
+      delta = SubmitDelta.parseFrom(env.getBody());
+    } catch (InvalidProtocolBufferException e) {
+      return Future.failedFuture(new ChainRejectedException("not a deltachain transaction: " + e.getMessage()));
+    }
+    if (!TxEnvelopes.signatureValid(env)) {
+      return Future.failedFuture(new ChainRejectedException("the transaction's signature does not verify"));
+    }
+    String address = HEX.formatHex(NodeKey.addressOf(env.getSignerPubKey().toByteArray()));
+    return commitDelta(address, delta, ContentHash.sha256(signedTx).hex());
+  }
+
+  private Future<TxReceipt> commitDelta(String trainerAddress, SubmitDelta delta, String deltaId) {
     synchronized (this) {
       RoundInfo r = rounds.get(delta.getRoundId());
       if (r == null) {
@@ -88,7 +124,6 @@ public final class InMemoryRoundChain implements RoundChain {
         return Future.failedFuture(new ChainRejectedException("SubmitDelta: the training window of round "
             + delta.getRoundId() + " closed at height " + r.trainingDeadline()));
       }
-      String deltaId = ContentHash.sha256(delta.toByteArray()).hex();
       if (deltaRound.containsKey(deltaId)) {
         return Future.failedFuture(new ChainRejectedException("SubmitDelta: delta " + deltaId + " already committed"));
       }
@@ -216,6 +251,11 @@ public final class InMemoryRoundChain implements RoundChain {
     return done.future();
   }
 
+  /** Stops delivering events to a listener (a coordinator that died). */
+  public void unsubscribe(ChainEvents listener) {
+    subscribers.remove(listener);
+  }
+
   private Future<TxReceipt> commit(Consumer<ChainEvents> event, String txHash) {
     long h = blocks.size() + 1L;
     blocks.add(List.of(event));
@@ -226,7 +266,20 @@ public final class InMemoryRoundChain implements RoundChain {
       l.onNewBlock(h);
     });
     if (context == null) {
-      deliver.run();
+      // a listener that submits while a block is being delivered gets its block delivered after
+      // this one reached every listener, as on a real chain
+      undelivered.add(deliver);
+      if (!delivering) {
+        delivering = true;
+        try {
+          Runnable next;
+          while ((next = undelivered.poll()) != null) {
+            next.run();
+          }
+        } finally {
+          delivering = false;
+        }
+      }
       return Future.succeededFuture(receipt);
     }
     Promise<TxReceipt> p = Promise.promise();

@@ -20,10 +20,20 @@ public interface RoundChain {
 
   /**
    * Submits a delta on behalf of an external trainer (the HTTP {@code submit_delta} endpoint).
+   * Only a chain that trusts the coordinator to speak for trainers can do this; a real chain
+   * credits a delta to whoever signed it, so there this fails with
+   * {@link SignatureRequiredException} and the trainer sends a signed transaction instead
+   * ({@link #submitSignedDelta}).
    *
    * @param trainerAddress the trainer's address, hex; the coordinator relays, the trainer is credited
    */
   Future<TxReceipt> submitDelta(String trainerAddress, SubmitDelta delta);
+
+  /**
+   * Relays a SubmitDelta transaction the trainer signed itself (a serialized {@code TxEnvelope});
+   * the receipt's hash is the delta's id.
+   */
+  Future<TxReceipt> submitSignedDelta(byte[] signedTx);
 
   /** Submits a FinalizeRound (a reason starting with "cancelled" cancels the round). */
   Future<TxReceipt> submitFinalize(FinalizeRound finalize);

@@ -30,6 +30,10 @@ final class ApiHarness implements AutoCloseable {
   private final String deployment;
 
   ApiHarness(Vertx vertx, JsonObject roundConfig) {
+    this(vertx, roundConfig, io.deltachain.round.BaseCheckpoints.none());
+  }
+
+  ApiHarness(Vertx vertx, JsonObject roundConfig, io.deltachain.round.BaseCheckpoints bases) {
     this.vertx = vertx;
     JsonObject round = new JsonObject()
         .put("api", new JsonObject()
@@ -40,7 +44,7 @@ final class ApiHarness implements AutoCloseable {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("round", round);
-    this.verticle = new RoundServiceVerticle(ctx -> chain = new InMemoryRoundChain(ctx), clock);
+    this.verticle = new RoundServiceVerticle(ctx -> chain = new InMemoryRoundChain(ctx), clock, bases);
     this.deployment = await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(verticle.actualPort()));

@@ -68,6 +68,7 @@ class DashboardTest {
 
     @Override public Future<TxReceipt> submitStartRound(StartRound start) { return inner.submitStartRound(start); }
     @Override public Future<TxReceipt> submitDelta(String t, SubmitDelta d) { return inner.submitDelta(t, d); }
+    @Override public Future<TxReceipt> submitSignedDelta(byte[] tx) { return inner.submitSignedDelta(tx); }
     @Override public Future<TxReceipt> submitFinalize(FinalizeRound f) { return inner.submitFinalize(f); }
     @Override public Future<Long> latestHeight() { return inner.latestHeight(); }
     @Override public Future<List<LineageEntry>> lineage(String layer) { return inner.lineage(layer); }

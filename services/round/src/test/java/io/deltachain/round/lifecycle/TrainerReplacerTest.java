@@ -118,4 +118,22 @@ class TrainerReplacerTest {
     assertThat(tracker.round("r1").orElseThrow().assignments().get(1).trainer()).isEqualTo(B);
     assertThat(registry.heartbeat(address(0x99))).as("unregistered nodes are ignored").isFalse();
   }
+
+  @Test
+  @DisplayName("on a chain that takes deltas only from listed trainers, the shard waits for an idle trainer of the round, never a spare outside it")
+  void membersOnly() {
+    TrainerReplacer members = new TrainerReplacer(tracker, registry,
+        new Scheduler(new PerformanceTracker(), GpuPrices.defaults()), SchedulingPolicy.EFFICIENCY,
+        TrainerReplacer.fromTable(Map.of("r1", Map.of(0, 20 * GIB, 1, 20 * GIB))), false);
+    clock.advance(Duration.ofSeconds(30));
+    heartbeatAllBut(B);
+    assertThat(members.check()).singleElement().satisfies(r -> assertThat(r.replaced()).isFalse());
+    chain.submitDelta(A, delta("r1", 0, 0, 0));
+    chain.submitDelta(A, delta("r1", 1, 0, 0));
+    assertThat(members.check()).singleElement().satisfies(r -> {
+      assertThat(r.replaced()).isTrue();
+      assertThat(r.to()).isEqualTo(A);
+      assertThat(r.shardIndex()).isEqualTo(1);
+    });
+  }
 }

@@ -1,0 +1,203 @@
+package io.deltachain.launcher.node;
+
+import io.deltachain.core.config.ConfigKey;
+import io.deltachain.core.config.ConfigKey.Kind;
+import io.deltachain.core.config.ConfigReader;
+import io.deltachain.core.config.ConfigView;
+import io.deltachain.core.config.CoreConfig;
+import io.deltachain.core.profile.ModelProfiles;
+import io.deltachain.round.RoundServiceConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What {@code deltachain node} reads: the core records ({@code node.*}, {@code comet.*},
+ * {@code cluster.*}, {@code delta-store.*}, {@code ipfs.*}, {@code http.*} for the round API),
+ * the round service's {@code round.*}, and the keys below. {@link #from} reports every bad key at
+ * once; a role's keys are checked only when it runs.
+ *
+ * <ul>
+ *   <li>{@code node.roles}: validator, trainer, round, store, abci (list);
+ *       {@code node.store-url}: the delta store clients use (default: this node's store);
+ *   <li>{@code network.*}, the same on every node of a network: {@code profile} (tiny-1m),
+ *       {@code base-seed} (7: the base model is the profile initialised from it),
+ *       {@code dataset} ({@code europarl:600}, or a .txt/.jsonl file), {@code data-seed},
+ *       {@code shards}, {@code held-out} (64), {@code batch-size} (8), {@code sequence-length}
+ *       (64), {@code eval-batches} (2), {@code default-steps} (60);
+ *   <li>{@code trainer.*}: {@code key-file} (created when missing), {@code memory} (8GiB),
+ *       {@code device} (auto or cpu), {@code heartbeat-ms} (1000), {@code probe-throughput}
+ *       (true), {@code tokens-per-second} (reported when not probing), {@code attack} (none, or
+ *       poison: a dishonest trainer for demos and tests);
+ *   <li>{@code validator.key-file}: the CometBFT {@code priv_validator_key.json} of the node it
+ *       follows (required for the validator role); {@code validator.poll-ms} (200);
+ *   <li>{@code round.coordinator-key-file}: the round service's signing key (created when
+ *       missing; its address must be in the genesis {@code coordinators}).
+ * </ul>
+ *
+ * @param roles the roles to run
+ * @param core the core records
+ * @param view the whole configuration (the round service reads its own keys from it)
+ * @param storeUrl the delta store this node's clients use, or null when it runs the store itself
+ * @param network the network's model and data settings
+ * @param trainer the trainer role's settings
+ * @param validatorKeyFile the validator role's key, or null
+ * @param validatorPollMillis how often the validator reads new blocks
+ * @param coordinatorKeyFile the round role's key
+ */
+public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, URI storeUrl, Network network,
+    Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile) {
+
+  /** The network's model and data, the same on every node. */
+  public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
+      int batchSize, int sequenceLength, int evalBatches, int defaultSteps) {}
+
+  /** The trainer role's settings. */
+  public record Trainer(Path keyFile, long memoryBytes, String device, int heartbeatMillis, boolean probeThroughput,
+      int tokensPerSecond, String attack) {}
+
+  /** Every key this launcher reads beyond the core and round service records. */
+  public static final List<ConfigKey> KEYS = List.of(
+      ConfigKey.of("node.roles", Kind.LIST),
+      ConfigKey.of("node.store-url", Kind.STRING),
+      ConfigKey.of("network.profile", Kind.STRING),
+      ConfigKey.of("network.base-seed", Kind.INTEGER),
+      ConfigKey.of("network.dataset", Kind.STRING),
+      ConfigKey.of("network.data-seed", Kind.STRING),
+      ConfigKey.of("network.shards", Kind.INTEGER),
+      ConfigKey.of("network.held-out", Kind.INTEGER),
+      ConfigKey.of("network.batch-size", Kind.INTEGER),
+      ConfigKey.of("network.sequence-length", Kind.INTEGER),
+      ConfigKey.of("network.eval-batches", Kind.INTEGER),
+      ConfigKey.of("network.default-steps", Kind.INTEGER),
+      ConfigKey.of("trainer.key-file", Kind.STRING),
+      ConfigKey.of("trainer.memory", Kind.SIZE),
+      ConfigKey.of("trainer.device", Kind.STRING),
+      ConfigKey.of("trainer.heartbeat-ms", Kind.INTEGER),
+      ConfigKey.of("trainer.probe-throughput", Kind.BOOLEAN),
+      ConfigKey.of("trainer.tokens-per-second", Kind.INTEGER),
+      ConfigKey.of("trainer.attack", Kind.STRING),
+      ConfigKey.of("validator.key-file", Kind.STRING),
+      ConfigKey.of("validator.poll-ms", Kind.INTEGER),
+      ConfigKey.of("round.coordinator-key-file", Kind.STRING));
+
+  /** Every key, for the loader's environment mapping. */
+  public static List<ConfigKey> allKeys() {
+    List<ConfigKey> all = new ArrayList<>(KEYS);
+    all.addAll(RoundServiceConfig.KEYS);
+    return all;
+  }
+
+  /**
+   * Reads and validates.
+   *
+   * @throws io.deltachain.core.config.ConfigException listing every bad key
+   */
+  public static NodeSettings from(ConfigView view) {
+    ConfigReader r = view.reader();
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : list(view, r, "node.roles")) {
+      try {
+        roles.add(Role.parse(name));
+      } catch (IllegalArgumentException e) {
+        r.problem("node.roles", e.getMessage());
+      }
+    }
+    if (roles.isEmpty() && r.isValid()) {
+      r.problem("node.roles", "is required: one or more of validator, trainer, round, store, abci");
+    }
+    CoreConfig core = null;
+    try {
+      core = CoreConfig.from(view);
+    } catch (io.deltachain.core.config.ConfigException e) {
+      r.addAll(e.problems());
+    }
+    String storeUrl = r.string("node.store-url", "");
+    URI store = null;
+    if (!storeUrl.isBlank()) {
+      store = r.httpUrl("node.store-url", storeUrl);
+    } else if (!roles.contains(Role.STORE) && (roles.contains(Role.TRAINER) || roles.contains(Role.VALIDATOR))) {
+      r.problem("node.store-url", "is required for the trainer and validator roles unless this node runs the store");
+    }
+
+    String profile = r.nonBlank("network.profile", "tiny-1m");
+    try {
+      ModelProfiles.bundled(profile);
+    } catch (IllegalArgumentException e) {
+      r.problem("network.profile", e.getMessage());
+    }
+    int baseSeed = r.integer("network.base-seed", 7, 0, Integer.MAX_VALUE);
+    String dataset = r.nonBlank("network.dataset", "europarl:600");
+    long dataSeed = 20_250_501L;
+    String seedText = r.string("network.data-seed", Long.toString(dataSeed));
+    try {
+      dataSeed = Long.parseLong(seedText.strip());
+    } catch (NumberFormatException e) {
+      r.problem("network.data-seed", "must be a 64-bit integer, got '" + seedText + "'");
+    }
+    Network network = new Network(profile, baseSeed, dataset, dataSeed,
+        r.integer("network.shards", 3, 1, 100_000), r.integer("network.held-out", 64, 1, 1_000_000),
+        r.integer("network.batch-size", 8, 1, 4096), r.integer("network.sequence-length", 64, 1, 1 << 20),
+        r.integer("network.eval-batches", 2, 1, 10_000), r.integer("network.default-steps", 60, 1, 100_000_000));
+
+    Path home = core == null ? Path.of(".") : core.node().home();
+    String attack = r.string("trainer.attack", "none").strip().toLowerCase(Locale.ROOT);
+    if (!attack.equals("none") && !attack.equals("poison")) {
+      r.problem("trainer.attack", "must be none or poison, got '" + attack + "'");
+    }
+    String device = r.string("trainer.device", "auto").strip().toLowerCase(Locale.ROOT);
+    if (!device.equals("auto") && !device.equals("cpu")) {
+      r.problem("trainer.device", "must be auto or cpu, got '" + device + "'");
+    }
+    Trainer trainer = new Trainer(r.path("trainer.key-file", home.resolve("trainer_key.json")),
+        r.size("trainer.memory", 8L << 30), device, r.integer("trainer.heartbeat-ms", 1000, 10, 600_000),
+        r.bool("trainer.probe-throughput", true), r.integer("trainer.tokens-per-second", 0, 0, Integer.MAX_VALUE),
+        attack);
+    if (roles.contains(Role.TRAINER) && !trainer.probeThroughput() && trainer.tokensPerSecond() == 0) {
+      r.problem("trainer.tokens-per-second", "must be set when trainer.probe-throughput is false (the round service"
+          + " plans only trainers with a throughput)");
+    }
+    Path validatorKey = r.path("validator.key-file", null);
+    if (roles.contains(Role.VALIDATOR) && validatorKey == null) {
+      r.problem("validator.key-file", "is required for the validator role: the priv_validator_key.json of the"
+          + " CometBFT node at comet.rpc-url");
+    }
+    int poll = r.integer("validator.poll-ms", 200, 10, 60_000);
+    Path coordinatorKey = r.path("round.coordinator-key-file", home.resolve("coordinator_key.json"));
+    if (roles.contains(Role.ROUND)) {
+      try {
+        RoundServiceConfig.from(view);
+      } catch (io.deltachain.core.config.ConfigException e) {
+        r.addAll(e.problems());
+      }
+    }
+    r.throwIfInvalid();
+    return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey);
+  }
+
+  private static List<String> list(ConfigView view, ConfigReader r, String key) {
+    List<String> out = new ArrayList<>();
+    Object v = view.json();
+    for (String part : key.split("\\.")) {
+      v = v instanceof JsonObject o ? o.getValue(part) : null;
+    }
+    if (v instanceof JsonArray a) {
+      a.forEach(o -> out.add(String.valueOf(o)));
+    } else if (v instanceof String s) {
+      for (String p : s.split(",")) {
+        if (!p.isBlank()) {
+          out.add(p.strip());
+        }
+      }
+    } else if (v != null) {
+      r.problem(key, "must be a list of roles");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,262 @@
+package io.deltachain.launcher.wiring;
+
+import io.deltachain.abci.client.ChainClient;
+import io.deltachain.abci.client.TxSigner;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.delta.DeltaKind;
+import io.deltachain.core.tx.proto.AggregationMethod;
+import io.deltachain.core.tx.proto.ProposeCheckpoint;
+import io.deltachain.round.RoundBus;
+import io.deltachain.store.client.DeltaStoreClient;
+import io.deltachain.validator.aggregate.CheckpointFiles;
+import io.deltachain.validator.aggregate.LayerAggregation;
+import io.deltachain.validator.aggregate.RobustAggregator;
+import io.deltachain.validator.delta.DeltaFiles;
+import io.deltachain.validator.delta.DenseTensor;
+import io.deltachain.validator.delta.LayerDelta;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validator's part in step 5 of a round: when the round service announces that a round is
+ * AGGREGATING ({@link RoundBus#ROUND_CHANGED}), this validator reads the round from its own node
+ * (accepted deltas by layer, the aggregation method and Byzantine bound, each layer's parent: the
+ * head, or the round's declared base), fetches the deltas from the delta store, aggregates each
+ * layer itself in plain Java ({@link LayerAggregation}) and puts its vote on chain: it proposes
+ * the checkpoint when nobody has yet (uploading the file first), and votes for the hash it
+ * computed otherwise. Validators thus never trust each other's aggregate: a checkpoint is accepted
+ * only when more than 2/3 of the power computed the same bytes.
+ *
+ * <p>The announcement is a trigger, not a source of truth: everything is read from the chain, a
+ * layer whose head already comes from this round is left alone, and an announcement repeated (a
+ * restarted round service) does nothing twice.
+ */
+public final class CheckpointAggregator extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointAggregator.class);
+  private static final HexFormat HEX = HexFormat.of();
+  private static final int DUPLICATE = 13;
+  private static final int ALREADY_VOTED = 14;
+  private static final int ALREADY_DECIDED = 15;
+
+  private final String name;
+  private final ChainClient chain;
+  private final TxSigner signer;
+  private final DeltaStoreClient store;
+  private final ModelLossEvaluator model;
+  private final Path dir;
+  private final Set<String> started = new HashSet<>();
+  private final List<String> outcomes = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param name how this validator is named in logs
+   * @param chain its own node
+   * @param signer its consensus key, shared with its verdict sink (used under its lock)
+   * @param store where deltas are fetched from and checkpoints uploaded to
+   * @param model the base model (the parent's tensors when the parent is the round's seed base)
+   * @param dir where downloaded deltas and computed checkpoints are written
+   */
+  public CheckpointAggregator(String name, ChainClient chain, TxSigner signer, DeltaStoreClient store,
+      ModelLossEvaluator model, Path dir) {
+    this.name = name;
+    this.chain = chain;
+    this.signer = signer;
+    this.store = store;
+    this.model = model;
+    this.dir = dir;
+  }
+
+  /** What this validator did per layer ({@code round layer proposed|voted <hash>}), for demos and tests. */
+  public List<String> outcomes() {
+    return List.copyOf(outcomes);
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(RoundBus.ROUND_CHANGED, m -> {
+      if ("AGGREGATING".equals(m.body().getString("status"))) {
+        String roundId = m.body().getString("roundId");
+        if (started.add(roundId)) {
+          aggregate(roundId).onFailure(e -> {
+            started.remove(roundId);
+            LOG.warn("{}: aggregating round {} failed: {}", name, roundId, e.toString());
+          });
+        }
+      }
+    }).completion();
+  }
+
+  /** Aggregates every layer of the round with accepted deltas and votes; completes when done. */
+  public Future<Void> aggregate(String roundId) {
+    return chain.queryJson("/round/" + roundId).compose(round -> {
+      List<Future<JsonObject>> deltas = new ArrayList<>();
+      for (Object id : round.getJsonArray("deltas", new JsonArray())) {
+        deltas.add(chain.queryJson("/delta/" + id));
+      }
+      return Future.all(deltas).map(all -> {
+        SortedMap<String, List<JsonObject>> accepted = new TreeMap<>();
+        for (int i = 0; i < all.size(); i++) {
+          JsonObject d = all.resultAt(i);
+          if ("ACCEPTED".equals(d.getString("status"))) {
+            accepted.computeIfAbsent(d.getString("layer"), k -> new ArrayList<>()).add(d);
+          }
+        }
+        accepted.values().forEach(l -> l.sort(Comparator.<JsonObject>comparingLong(d -> d.getLong("submitted_height"))
+            .thenComparing(d -> d.getString("id"))));
+        return accepted;
+      }).compose(accepted -> {
+        Future<Void> chainOfLayers = Future.succeededFuture();
+        for (Map.Entry<String, List<JsonObject>> e : accepted.entrySet()) {
+          chainOfLayers = chainOfLayers.compose(v -> layer(round, e.getKey(), e.getValue()));
+        }
+        return chainOfLayers;
+      });
+    });
+  }
+
+  private Future<Void> layer(JsonObject round, String layer, List<JsonObject> accepted) {
+    String roundId = round.getString("round_id");
+    String declared = round.getJsonObject("base_checkpoints", new JsonObject()).getString(layer);
+    return chain.abciQuery("/layer/" + layer + "/head", null).compose(head -> {
+      String parent;
+      if (head.code() == 0) {
+        JsonObject h = head.json();
+        if (h.getJsonObject("checkpoint") != null && roundId.equals(h.getJsonObject("checkpoint").getString("round_id"))) {
+          return Future.succeededFuture(); // this round's checkpoint is in already
+        }
+        parent = h.getString("head").toLowerCase(Locale.ROOT);
+      } else if (declared != null) {
+        parent = declared.toLowerCase(Locale.ROOT);
+      } else {
+        return Future.failedFuture("round " + roundId + " declares no base for " + layer + " and it has no head");
+      }
+      boolean seedBase = head.code() != 0;
+      Path work = dir.resolve("round-" + roundId);
+      return baseTensors(layer, parent, seedBase, work)
+          .compose(base -> fetchDeltas(accepted, layer, work).compose(in -> vertx.executeBlocking(() -> {
+            Files.createDirectories(work);
+            return new LayerAggregation(new RobustAggregator()).run(roundId, layer, ContentHash.parse(parent), base, in,
+                LayerAggregation.spec(AggregationMethod.valueOf(round.getString("aggregation")),
+                    round.getInteger("byzantine_f", 0)),
+                work.resolve("checkpoint-" + layer + ".safetensors"));
+          })))
+          .compose(p -> vote(roundId, layer, p));
+    });
+  }
+
+  private Future<SortedMap<String, DenseTensor>> baseTensors(String layer, String parent, boolean seedBase, Path work) {
+    if (seedBase) {
+      return vertx.executeBlocking(() -> model.baseWeights(layer));
+    }
+    return chain.queryJson("/checkpoint/" + parent).compose(c -> {
+      Path f = work.resolve("parent-" + parent + ".safetensors");
+      return vertx.executeBlocking(() -> Files.createDirectories(work))
+          .compose(x -> store.download(ContentHash.parse(parent), c.getString("cid", ""), f))
+          .compose(x -> vertx.executeBlocking(() -> CheckpointFiles.readTensors(f)));
+    });
+  }
+
+  private Future<List<LayerAggregation.AcceptedDelta>> fetchDeltas(List<JsonObject> accepted, String layer, Path work) {
+    List<Future<LayerAggregation.AcceptedDelta>> all = new ArrayList<>();
+    for (JsonObject d : accepted) {
+      Path f = work.resolve("delta-" + d.getString("id") + ".safetensors");
+      all.add(vertx.executeBlocking(() -> Files.createDirectories(work))
+          .compose(x -> store.download(ContentHash.parse(d.getString("content_hash")), d.getString("cid", ""), f))
+          .compose(x -> vertx.executeBlocking(() -> new LayerAggregation.AcceptedDelta(HEX.parseHex(d.getString("id")),
+              dense(layer, DeltaFile.read(f)), Long.parseLong(d.getString("tokens"))))));
+    }
+    return Future.all(all).map(c -> {
+      List<LayerAggregation.AcceptedDelta> out = new ArrayList<>();
+      for (int i = 0; i < c.size(); i++) {
+        out.add(c.resultAt(i));
+      }
+      return out;
+    });
+  }
+
+  /** A LoRA delta as the dense update B*A*alpha/r of each weight; a dense or sparse one as it is. */
+  public static LayerDelta dense(String layer, DeltaFile file) {
+    SortedMap<String, DenseTensor> t = new TreeMap<>();
+    if (file.metadata().kind() == DeltaKind.LORA) {
+      DeltaFiles.loraFactors(file).forEach((k, v) -> t.put(k, v.toDense()));
+    } else {
+      t.putAll(DeltaFiles.denseTensors(file));
+    }
+    return new LayerDelta(layer, t);
+  }
+
+  private Future<Void> vote(String roundId, String layer, LayerAggregation.Proposal p) {
+    String hash = p.hash().hex();
+    return chain.abciQuery("/checkpoint/" + hash, null).compose(existing -> {
+      if (existing.code() == 0) {
+        return send(roundId, layer, hash, null);
+      }
+      return store.upload(p.file(), p.hash())
+          .compose(up -> send(roundId, layer, hash, p.body().toBuilder().setCid(up.cid() == null ? "" : up.cid()).build()))
+          // another validator proposed the same bytes first: vote for them
+          .recover(e -> e.getMessage() != null && e.getMessage().contains("code " + DUPLICATE + ":")
+              ? send(roundId, layer, hash, null) : Future.failedFuture(e));
+    }).map(v -> {
+      LOG.info("{}: round {} {} checkpoint {} ({} deltas, {})", name, roundId, layer, hash,
+          p.body().getContributingDeltasCount(), p.body().getMethod());
+      return null;
+    });
+  }
+
+  /**
+   * Proposes {@code proposal}, or votes for {@code hash} when it is null. The validator's key also
+   * signs verdicts and disputes, broadcast from other components: when one of those with a higher
+   * nonce is executed first, the mempool's recheck evicts this transaction and the commit wait
+   * times out. So a timed-out or nonce-refused transaction is signed again with a fresh nonce (the
+   * ledger refuses a second vote or proposal, which counts as done).
+   */
+  private Future<Void> send(String roundId, String layer, String hash, ProposeCheckpoint proposal) {
+    return sendOnce(roundId, layer, hash, proposal).recover(e -> retry(roundId, layer, hash, proposal, e, 3));
+  }
+
+  private Future<Void> retry(String roundId, String layer, String hash, ProposeCheckpoint proposal, Throwable e,
+      int left) {
+    String msg = String.valueOf(e.getMessage());
+    boolean transient_ = msg.contains("timed out") || msg.contains("nonce");
+    if (!transient_ || left == 0) {
+      return Future.failedFuture(e);
+    }
+    LOG.warn("{}: {} for round {} {} not committed ({}); signing it again", name,
+        proposal != null ? "ProposeCheckpoint" : "CheckpointVote", roundId, layer, msg);
+    return sendOnce(roundId, layer, hash, proposal).recover(e2 -> retry(roundId, layer, hash, proposal, e2, left - 1));
+  }
+
+  private Future<Void> sendOnce(String roundId, String layer, String hash, ProposeCheckpoint proposal) {
+    byte[] tx;
+    synchronized (signer) {
+      tx = proposal != null ? signer.proposeCheckpoint(proposal) : signer.checkpointVote(roundId, layer, HEX.parseHex(hash));
+    }
+    return chain.broadcastTxCommit(tx).compose(r -> {
+      int code = r.checkTx().code() != 0 ? r.checkTx().code() : r.txCode();
+      String log = r.checkTx().code() != 0 ? r.checkTx().log() : r.txLog();
+      if (code == 0 || code == ALREADY_VOTED || code == ALREADY_DECIDED) {
+        outcomes.add(roundId + " " + layer + " " + (proposal != null ? "proposed " : "voted ") + hash);
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture((proposal != null ? "ProposeCheckpoint" : "CheckpointVote") + " refused with code "
+          + code + ": " + log);
+    });
+  }
+}

@@ -1,0 +1,255 @@
+package io.deltachain.launcher.wiring;
+
+import io.deltachain.core.profile.TrainingMode;
+import io.deltachain.round.RoundBus;
+import io.deltachain.trainer.service.TrainerAddresses;
+import io.deltachain.trainer.service.TrainerError;
+import io.deltachain.trainer.task.TrainingTask;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects one {@link io.deltachain.trainer.service.TrainerVerticle} to the round service, which
+ * speaks the core bus contracts:
+ *
+ * <ul>
+ *   <li>takes task offers on {@link RoundBus#taskOfferFor} and turns each into the trainer's
+ *       {@link TrainingTask} with this node's {@link TrainerTaskSettings} (data, base model,
+ *       seed, shard count); an offer it cannot run is refused with the reason, an accepted one is
+ *       queued and handed to the TrainerVerticle when the node is free; the same task offered again
+ *       is acknowledged, not run twice; a run that fails is retried afresh (up to
+ *       {@value #MAX_ATTEMPTS} attempts), since the trainer still has an open intermittent-NaN bug;
+ *   <li>republishes the TrainerVerticle's heartbeats as {@link RoundBus#TRAINER_HEARTBEAT} with
+ *       the trainer's address and throughput, which is how the round service knows it is alive;
+ *   <li>optionally holds the JVM's {@link TorchGate} while a task trains (several trainers or
+ *       validators in one process).
+ * </ul>
+ */
+public final class TrainerBridge extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerBridge.class);
+
+  private final String node;
+  private final TrainerTaskSettings settings;
+  private final boolean gate;
+  private final Map<String, String> known = new HashMap<>();
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private Queued running;
+  private double tokensPerSecond;
+
+  /** Attempts per task: a run that fails (the trainer's open intermittent-NaN bug) is retried afresh. */
+  static final int MAX_ATTEMPTS = 3;
+
+  private record Queued(String roundTaskId, TrainingTask task, int attempt) {}
+
+  /**
+   * @param trainerAddressHex the trainer's address (its TrainerVerticle's node id)
+   * @param gate whether training holds the JVM's {@link TorchGate}
+   */
+  public TrainerBridge(String trainerAddressHex, TrainerTaskSettings settings, boolean gate) {
+    this.node = trainerAddressHex.toUpperCase(Locale.ROOT);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.gate = gate;
+    this.tokensPerSecond = settings.declaredTokensPerSecond();
+  }
+
+  /** What this bridge did with each task it was offered (queued, training, completed, failed: ...). */
+  public synchronized Map<String, String> tasks() {
+    return new HashMap<>(known);
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(TrainerAddresses.NODE_REGISTERED, m -> {
+      if (node.equals(m.body().getString("node"))) {
+        double measured = m.body().getDouble("tokensPerSecond", 0.0);
+        if (measured > 0) {
+          tokensPerSecond = measured;
+        }
+      }
+    });
+    bus.<JsonObject>consumer(TrainerAddresses.HEARTBEAT, m -> {
+      JsonObject hb = m.body();
+      if (node.equals(hb.getString("node"))) {
+        bus.publish(RoundBus.TRAINER_HEARTBEAT, new JsonObject().put("trainerAddress", node)
+            .put("tokensPerSecond", tokensPerSecond).put("state", hb.getBoolean("busy", false) ? "TRAINING" : "IDLE")
+            .put("taskId", running == null ? null : running.roundTaskId()));
+      }
+    });
+    bus.<JsonObject>consumer(TrainerAddresses.COMPLETED, m -> finished(m.body(), "completed"));
+    bus.<JsonObject>consumer(TrainerAddresses.FAILED, m -> {
+      Queued r = running;
+      if (r != null && r.task().taskId().equals(m.body().getString("taskId"))
+          && !m.body().getBoolean("cancelled", false) && r.attempt() < MAX_ATTEMPTS) {
+        // a fresh run under a new id: the failed run's resume checkpoint is not reused
+        LOG.warn("trainer {} task {} attempt {} failed ({}); running it again", node, r.roundTaskId(), r.attempt(),
+            m.body().getString("reason"));
+        queue.addFirst(new Queued(r.roundTaskId(), withId(r.task(), r.task().taskId().replaceAll("-attempt\\d+$", "")
+            + "-attempt" + (r.attempt() + 1)), r.attempt() + 1));
+        done(r, "retrying");
+        return;
+      }
+      finished(m.body(), "failed: " + m.body().getString("reason"));
+    });
+    return bus.<JsonObject>consumer(RoundBus.taskOfferFor(node), this::onOffer).completion();
+  }
+
+  private void onOffer(Message<JsonObject> msg) {
+    JsonObject offer = msg.body();
+    String taskId = offer.getString("taskId", "");
+    synchronized (this) {
+      String state = known.get(taskId);
+      if (state != null && !state.startsWith("failed")) {
+        msg.reply(new JsonObject().put("accepted", true).put("taskId", taskId).put("node", node).put("state", state));
+        return;
+      }
+    }
+    TrainingTask task;
+    try {
+      task = toTask(offer);
+    } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+      LOG.warn("trainer {} refuses task {}: {}", node, taskId, e.getMessage());
+      msg.fail(TrainerError.CANNOT_RUN.code(), "trainer " + node + " cannot run task " + taskId + ": " + e.getMessage());
+      return;
+    }
+    synchronized (this) {
+      known.put(taskId, "queued");
+    }
+    queue.add(new Queued(taskId, task, 1));
+    msg.reply(new JsonObject().put("accepted", true).put("taskId", taskId).put("node", node)
+        .put("state", running == null ? "starting" : "queued"));
+    pump();
+  }
+
+  private void pump() {
+    if (running != null || queue.isEmpty()) {
+      return;
+    }
+    Queued next = queue.poll();
+    running = next;
+    Future<Void> held = gate ? vertx.executeBlocking(() -> {
+      TorchGate.acquire();
+      return null;
+    }) : Future.succeededFuture();
+    held.compose(v -> vertx.eventBus().<JsonObject>request(TrainerAddresses.taskOffer(node), next.task().toJson(),
+            new DeliveryOptions().setSendTimeout(30_000)))
+        .onSuccess(reply -> {
+          synchronized (this) {
+            known.put(next.roundTaskId(), "training");
+          }
+          LOG.info("trainer {} training task {} (round {}, layers {}-{}, shard {}/{}, {} steps)", node,
+              next.roundTaskId(), next.task().roundId(), next.task().firstLayer(), next.task().lastLayer(),
+              next.task().shardIndex(), next.task().shardCount(), next.task().steps());
+        })
+        .onFailure(e -> {
+          String why = e instanceof ReplyException re ? re.getMessage() + " (code " + re.failureCode() + ")"
+              : e.toString();
+          LOG.warn("trainer {} could not start task {}: {}", node, next.roundTaskId(), why);
+          done(next, "failed: " + why);
+        });
+  }
+
+  private void finished(JsonObject event, String outcome) {
+    Queued r = running;
+    if (r != null && r.task().taskId().equals(event.getString("taskId"))) {
+      LOG.info("trainer {} task {} {}", node, r.roundTaskId(), outcome);
+      done(r, outcome);
+    }
+  }
+
+  private void done(Queued q, String outcome) {
+    synchronized (this) {
+      known.put(q.roundTaskId(), outcome);
+    }
+    if (running == q) {
+      running = null;
+      if (gate) {
+        TorchGate.release();
+      }
+    }
+    pump();
+  }
+
+  /**
+   * The trainer's task for an offer: the round's part (model, layers, mode, rank, targets, shard,
+   * hyperparameters, base hash) and this node's (data, seed, shard count, base model).
+   *
+   * @throws IllegalArgumentException naming what this node cannot run
+   */
+  TrainingTask toTask(JsonObject offer) {
+    String roundId = offer.getString("roundId");
+    long round;
+    try {
+      round = Long.parseLong(roundId);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("round id '" + roundId + "' is not a number (trainers carry it as one)");
+    }
+    int first = offer.getInteger("firstLayer");
+    int last = offer.getInteger("lastLayer");
+    JsonObject bases = offer.getJsonObject("baseCheckpoints", new JsonObject());
+    List<String> distinct = new ArrayList<>();
+    for (int l = first; l <= last; l++) {
+      String b = bases.getString("model.layers." + l, "");
+      if (!distinct.contains(b)) {
+        distinct.add(b);
+      }
+    }
+    if (distinct.size() > 1) {
+      throw new IllegalArgumentException("layers " + first + "-" + last + " have different base checkpoints "
+          + distinct + "; this trainer builds one task on one base");
+    }
+    int shard = offer.getInteger("shardIndex");
+    if (shard >= settings.shardCount()) {
+      throw new IllegalArgumentException("shard " + shard + " is outside this network's " + settings.shardCount()
+          + " data shards");
+    }
+    TrainingMode mode;
+    try {
+      mode = TrainingMode.valueOf(offer.getString("mode"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown training mode '" + offer.getString("mode") + "'");
+    }
+    JsonObject hp = offer.getJsonObject("hyperparams", new JsonObject());
+    Number steps = (Number) hp.getValue("steps");
+    List<String> targets = new ArrayList<>();
+    offer.getJsonArray("targetModules", new JsonArray()).forEach(t -> targets.add((String) t));
+    int rank = offer.getInteger("loraRank", 0);
+    String id = offer.getString("taskId").replaceAll("[^A-Za-z0-9._-]", "-");
+    return new TrainingTask(id, round, offer.getString("modelId"), settings.baseCheckpoint(),
+        distinct.isEmpty() ? "" : distinct.get(0), mode, first, last, mode.isLora() ? rank : 8,
+        2.0 * Math.max(rank, 1), targets, settings.dataset(), settings.tokenizer(), settings.datasetHash(),
+        settings.dataSeed(), shard, settings.shardCount(), steps == null ? settings.defaultSteps() : steps.intValue(),
+        ((Number) hp.getValue("batchSize")).intValue(), ((Number) hp.getValue("sequenceLength")).intValue(),
+        ((Number) hp.getValue("lr")).doubleValue(), "fp16".equals(offer.getString("precision")) ? "fp16" : "fp32");
+  }
+
+  private static TrainingTask withId(TrainingTask t, String id) {
+    return new TrainingTask(id, t.roundId(), t.profile(), t.baseCheckpoint(), t.baseHash(), t.mode(), t.firstLayer(),
+        t.lastLayer(), t.loraRank(), t.loraAlpha(), t.targetModules(), t.dataset(), t.tokenizer(), t.datasetHash(),
+        t.roundSeed(), t.shardIndex(), t.shardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
+        t.precision());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (running != null && gate) {
+      running = null;
+      TorchGate.release();
+    }
+    return Future.succeededFuture();
+  }
+}
