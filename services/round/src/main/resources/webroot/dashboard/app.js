@@ -217,7 +217,7 @@ function renderLineage(r) {
     const title = document.createElement("div");
     title.innerHTML = `<strong>${esc(l.layer)}</strong> · head <span class="mono">${esc(short(l.head, 16))}</span>`;
     box.appendChild(title);
-    const step = 190, W = 40 + step * (cps.length + 1), H = 150, cy = 105;
+    const step = 220, W = 40 + step * (cps.length + 1), H = 150, cy = 105;
     const wrap = document.createElement("div");
     wrap.className = "scroll";
     // drawn at its natural size (scrolling sideways when long), never blown up to the card's width
@@ -225,17 +225,17 @@ function renderLineage(r) {
       style: `width:${W}px;max-width:none` });
     const node = (cx, label, sub, cls, hash) => {
       const g = el("g", { class: cls, "data-hash": hash || "" }, svg);
-      el("rect", { x: cx - 75, y: cy - 20, width: 150, height: 40, rx: 6, fill: cls === "base" ? "#f3f4f6" : "#dbeafe", stroke: "#6b7280" }, g);
+      el("rect", { x: cx - 90, y: cy - 20, width: 180, height: 40, rx: 6, fill: cls === "base" ? "#f3f4f6" : "#dbeafe", stroke: "#6b7280" }, g);
       el("text", { x: cx, y: cy - 4, "text-anchor": "middle" }, g).textContent = label;
       el("text", { x: cx, y: cy + 12, "text-anchor": "middle", fill: "#4b5563" }, g).textContent = sub;
       return g;
     };
-    let prev = 20 + 75;
+    let prev = 20 + 90;
     node(prev, "base " + short(l.base, 10), "", "base", l.base);
     cps.forEach((c, i) => {
-      const cx = 20 + 75 + step * (i + 1);
-      el("line", { x1: prev + 75, y1: cy, x2: cx - 75, y2: cy, stroke: "#374151", "marker-end": "" }, svg);
-      el("polygon", { points: `${cx - 75},${cy} ${cx - 83},${cy - 4} ${cx - 83},${cy + 4}`, fill: "#374151" }, svg);
+      const cx = 20 + 90 + step * (i + 1);
+      el("line", { x1: prev + 90, y1: cy, x2: cx - 90, y2: cy, stroke: "#374151" }, svg);
+      el("polygon", { points: `${cx - 90},${cy} ${cx - 98},${cy - 4} ${cx - 98},${cy + 4}`, fill: "#374151" }, svg);
       node(cx, "ckpt " + short(c.hash, 10), `${c.method || "method ?"} · round ${short(c.round_id, 8)}`, "checkpoint", c.hash);
       const ds = c.contributing_deltas || [];
       ds.forEach((d, j) => {
@@ -265,7 +265,7 @@ function renderWorkers() {
       return `<tr data-address="${esc(w.address)}"><td>${esc(w.moniker || short(w.address))}<br><span class="mono">${esc(short(w.address, 12))}</span></td>`
         + `<td>${esc(w.role)}</td><td>${esc(w.device)}</td><td>${bytes(w.memory_bytes)}</td><td>${tps ? Math.round(tps) : "–"}</td>`
         + `<td>${busy}${w.state ? " · " + esc(w.state) : ""}</td>`
-        + `<td>${w.heartbeat_age_s != null ? (w.alive ? "" : "⚠ ") + Math.round(w.heartbeat_age_s) + " s ago" : "–"}</td>`
+        + `<td>${w.role === "TRAINER" && w.heartbeat_age_s != null ? (w.alive ? "" : "⚠ ") + Math.round(w.heartbeat_age_s) + " s ago" : "–"}</td>`
         + `<td>${w.reputation != null ? esc(w.reputation) : "–"}${w.success_rate != null ? ` · ${Math.round(w.success_rate * 100)} % ok` : ""}</td>`
         + `<td class="hide-narrow">${bytes(w.uploaded_bytes)}</td>`
         + `<td class="hide-narrow">${w.bandwidth_bytes_per_second ? bytes(w.bandwidth_bytes_per_second) + "/s" : "–"}</td></tr>`;

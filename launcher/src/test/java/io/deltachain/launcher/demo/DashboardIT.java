@@ -43,8 +43,10 @@ class DashboardIT {
       assertThat(seen.getJsonArray("rejectedReasons").encode()).contains(reason);
       assertThat(seen.getInteger("lineageCheckpoints")).isGreaterThanOrEqualTo(1);
       assertThat(seen.getInteger("contributingDeltas")).isEqualTo(2);
-      // every validator's vote on every delta, with its power
-      assertThat(seen.getInteger("votes")).isGreaterThanOrEqualTo(3 * 3);
+      // one badge per counted verdict: the demo's validators have power 1 each, and verdicts that
+      // arrive after a delta is decided are not counted by the ledger
+      long counted = r.deltas().stream().mapToLong(d -> d.approvePower() + d.rejectPower()).sum();
+      assertThat(seen.getInteger("votes")).isEqualTo((int) counted).isGreaterThanOrEqualTo(3 + 3 + 2);
       assertThat(seen.getInteger("phoneLossPoints")).isEqualTo(seen.getInteger("lossPoints"));
       for (String shot : new String[] {"round-laptop.png", "round-phone.png"}) {
         assertThat(BrowserCheck.SCREENSHOTS.resolve(shot)).isNotEmptyFile();
