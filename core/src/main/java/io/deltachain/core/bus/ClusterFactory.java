@@ -3,6 +3,7 @@ package io.deltachain.core.bus;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.deltachain.core.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -38,13 +39,14 @@ public final class ClusterFactory {
   private ClusterFactory() {}
 
   /**
-   * Starts a clustered Vert.x and registers the event-bus codecs ({@link Codecs#registerAll}).
+   * Starts a clustered Vert.x with Vert.x metrics on ({@link ServiceMetrics#enable}) and registers the
+   * event-bus codecs ({@link Codecs#registerAll}).
    * The future fails when Hazelcast or the event bus cannot bind, with their error.
    */
   public static Future<Vertx> start(ClusterOptions options) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(options));
-    return Vertx.builder()
-        .with(vertxOptions(options))
+    // event-bus, HTTP and pool metrics into the process's registry, which every /metrics serves
+    return ServiceMetrics.enable(Vertx.builder(), vertxOptions(options))
         .withClusterManager(manager)
         .buildClustered()
         .map(vertx -> {

@@ -357,6 +357,7 @@ public final class Devnet implements AutoCloseable {
       say("  kubo         API %s  repo %s", kubo.apiUrl(), kubo.repo());
     }
     say("  round API    %s   token %s", roundApiUrl, apiToken);
+    say("  dashboard    %s/dashboard/", roundApiUrl);
     say("  chain id     %s   coordinator %s", CHAIN_ID, coordinatorKey.addressHex());
     for (TrainerNode t : trainerNodes) {
       say("  %s  %s", t.moniker(), t.key().addressHex());

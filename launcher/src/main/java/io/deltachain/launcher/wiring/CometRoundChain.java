@@ -202,6 +202,38 @@ public final class CometRoundChain implements RoundChain {
     return chain.status().map(ChainClient.Status::latestHeight);
   }
 
+  /** The ledger's answer to a query path, over the node's {@code abci_query} (for the dashboard). */
+  @Override
+  public Future<JsonObject> query(String path) {
+    return chain.queryJson(path);
+  }
+
+  /**
+   * The node's status (height, chain id, app hash, latest block time, and the interval to the
+   * block before) with the ledger's validator set and power; the parts that cannot be read are
+   * left out.
+   */
+  @Override
+  public Future<JsonObject> networkStatus() {
+    return chain.status().compose(s -> {
+      JsonObject out = new JsonObject().put("height", s.latestHeight()).put("chain_id", s.network())
+          .put("app_hash", s.latestAppHash()).put("block_time", s.latestBlockTime()).put("catching_up", s.catchingUp());
+      Future<Void> validators = chain.queryJson("/validators").map(v -> {
+        out.put("validators", v.getJsonArray("validators")).put("total_power", v.getValue("total_power"));
+        return null;
+      });
+      Future<Void> interval = s.latestHeight() < 2 ? Future.succeededFuture()
+          : chain.call("block", new JsonObject().put("height", Long.toString(s.latestHeight() - 1))).map(b -> {
+            java.time.Instant before = java.time.Instant.parse(b.getJsonObject("block").getJsonObject("header")
+                .getString("time"));
+            java.time.Instant latest = java.time.Instant.parse(s.latestBlockTime());
+            out.put("block_interval_s", java.time.Duration.between(before, latest).toMillis() / 1000.0);
+            return null;
+          });
+      return Future.join(validators, interval).transform(ar -> Future.succeededFuture(out));
+    });
+  }
+
   @Override
   public Future<List<LineageEntry>> lineage(String layer) {
     return chain.abciQuery("/layer/" + layer + "/lineage", null).map(q -> {

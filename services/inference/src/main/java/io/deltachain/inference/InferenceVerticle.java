@@ -58,6 +58,22 @@ public final class InferenceVerticle extends AbstractVerticle {
   private final Totals speculative = new Totals();
   private HttpServer server;
 
+  /** The same totals as Prometheus counters (summed over every inference verticle of the process). */
+  private static void record(String mode, GenerationStats s) {
+    io.micrometer.core.instrument.MeterRegistry m = io.deltachain.core.metrics.ServiceMetrics.registry();
+    io.micrometer.core.instrument.Counter.builder("deltachain_inference_requests_total").tag("mode", mode)
+        .description("Generations served").register(m).increment();
+    io.micrometer.core.instrument.Counter.builder("deltachain_inference_tokens_total").tag("mode", mode)
+        .description("Tokens generated").register(m).increment(s.emitted());
+    io.micrometer.core.instrument.Counter.builder("deltachain_inference_draft_tokens_total").tag("outcome", "drafted")
+        .description("Draft tokens proposed and accepted by speculative decoding").register(m).increment(s.drafted());
+    io.micrometer.core.instrument.Counter.builder("deltachain_inference_draft_tokens_total").tag("outcome", "accepted")
+        .description("Draft tokens proposed and accepted by speculative decoding").register(m).increment(s.accepted());
+    io.micrometer.core.instrument.Timer.builder("deltachain_inference_generation_seconds").tag("mode", mode)
+        .description("Time to generate one answer").register(m)
+        .record(s.nanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   private static final class Totals {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong tokens = new AtomicLong();
@@ -118,6 +134,9 @@ public final class InferenceVerticle extends AbstractVerticle {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.post("/inference/generate").handler(this::generate);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", io.deltachain.core.metrics.ServiceMetrics.CONTENT_TYPE)
+        .end(io.deltachain.core.metrics.ServiceMetrics.scrape()));
     router.get("/inference/stats").handler(ctx -> json(ctx.response(), 200,
         new JsonObject().put("plain", plain.toJson()).put("speculative", speculative.toJson())));
     router.get("/inference/model").handler(ctx -> json(ctx.response(), 200, modelInfo.copy()
@@ -272,6 +291,7 @@ public final class InferenceVerticle extends AbstractVerticle {
       }
       GenerationStats stats = ar.result();
       (useDraft ? speculative : plain).add(stats);
+      record(useDraft ? "speculative" : "plain", stats);
       int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
       JsonObject done = new JsonObject().put("text", tokenizer.decode(ids))
           .put("tokens", new JsonArray(tokens)).put("speculative", useDraft).put("stats", stats.toJson());

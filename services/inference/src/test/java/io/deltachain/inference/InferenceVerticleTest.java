@@ -119,6 +119,10 @@ class InferenceVerticleTest {
     JsonObject stats = get("/inference/stats").bodyAsJsonObject();
     assertThat(stats.getJsonObject("speculative").getLong("requests")).isGreaterThanOrEqualTo(2);
     assertThat(stats.getJsonObject("plain").getLong("tokens")).isGreaterThanOrEqualTo(16);
+    String metrics = get("/metrics").bodyAsString();
+    assertThat(metrics).contains("deltachain_inference_tokens_total{mode=\"plain\"}")
+        .contains("deltachain_inference_tokens_total{mode=\"speculative\"}")
+        .contains("deltachain_inference_generation_seconds_count");
     JsonObject model = get("/inference/model").bodyAsJsonObject();
     assertThat(model.getJsonObject("target").getString("name")).isEqualTo("tiny-1m@7");
     assertThat(model.getString("draft")).isEqualTo("draft");

@@ -78,6 +78,7 @@ import java.util.function.Consumer;
  * trainers. Confined to one Vert.x context (the verticle's); it is not thread-safe.
  */
 public final class RoundService implements ChainEvents {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoundService.class);
   private static final HexFormat HEX = HexFormat.of();
   private static final String ADDRESS = "[0-9a-f]{40}";
 
@@ -270,6 +271,8 @@ public final class RoundService implements ChainEvents {
     costs.recordStored(roundId, delta.getSizeBytes());
     costs.recordTransferred(roundId, delta.getSizeBytes() * config.transferCopies());
     Counter.builder("deltachain_round_deltas_committed_total").register(metrics).increment();
+    LOG.info("round={} delta={} trainer={} layer={} height={} committed size={}", roundId, deltaId, trainerAddress,
+        delta.getLayer(), height, delta.getSizeBytes());
   }
 
   @Override
@@ -280,6 +283,11 @@ public final class RoundService implements ChainEvents {
       performance.recordVerdict(before.get().trainer(), status == DeltaStatus.ACCEPTED);
       Counter.builder("deltachain_round_deltas_decided_total").tag("status", status.name().toLowerCase(Locale.ROOT))
           .register(metrics).increment();
+      for (String reason : reasons) {
+        Counter.builder("deltachain_round_delta_reasons_total").tag("reason", reason).register(metrics).increment();
+      }
+      LOG.info("round={} delta={} height={} status={} reasons={}", before.get().roundId(), deltaId, height, status,
+          reasons);
     }
   }
 

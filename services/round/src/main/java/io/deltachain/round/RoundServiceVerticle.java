@@ -4,6 +4,7 @@ import io.deltachain.core.config.ConfigView;
 import io.deltachain.round.api.RoundApi;
 import io.deltachain.round.chain.InMemoryRoundChain;
 import io.deltachain.round.chain.RoundChain;
+import io.deltachain.round.dashboard.Dashboard;
 import io.deltachain.round.lifecycle.RoundState;
 import io.deltachain.round.lifecycle.RoundView;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,7 @@ public final class RoundServiceVerticle extends VerticleBase {
   private boolean live;
   private RoundService service;
   private HttpServer server;
+  private Dashboard dashboard;
   private long timer = -1;
   private final Map<String, RoundState> lastStates = new HashMap<>();
 
@@ -113,11 +115,11 @@ public final class RoundServiceVerticle extends VerticleBase {
       String slot = rep.roundId() + "/" + rep.assignmentIndex();
       if (rep.replaced()) {
         waiting.remove(slot);
-        LOG.warn("round {}: {}", rep.roundId(), rep.reason());
+        LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
         sendOffers();
       } else if (waiting.add(slot)) {
         // said once; the check repeats every interval until a trainer is free
-        LOG.warn("round {}: {} (waiting for one)", rep.roundId(), rep.reason());
+        LOG.warn("round={} replacement: {} (waiting for one)", rep.roundId(), rep.reason());
       }
     });
     vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
@@ -147,13 +149,18 @@ public final class RoundServiceVerticle extends VerticleBase {
           });
           return RoundApi.router(vertx, service, cfg.maxBodyBytes(), prometheus);
         })
+        .compose(router -> {
+          dashboard = new Dashboard(vertx, service, chain, clock, 1000).start(prometheus);
+          dashboard.mount(router);
+          return Future.succeededFuture(router);
+        })
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(cfg.http().host()).setPort(cfg.http().port()))
             .requestHandler(router)
             .listen())
         .onSuccess(s -> {
           server = s;
-          LOG.info("round service API listening on http://{}:{} (OpenAPI at /openapi.yaml)", cfg.http().host(),
+          LOG.info("round service API listening on http://{}:{} (OpenAPI at /openapi.yaml, dashboard at /dashboard/)", cfg.http().host(),
               s.actualPort());
         });
   }
@@ -162,6 +169,9 @@ public final class RoundServiceVerticle extends VerticleBase {
   public Future<?> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (dashboard != null) {
+      dashboard.stop();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -198,6 +208,7 @@ public final class RoundServiceVerticle extends VerticleBase {
     if (before == r.state()) {
       return;
     }
+    LOG.info("round={} status={} height={} reason={}", r.roundId(), r.state(), service.tracker().height(), r.reason());
     if (r.state() == RoundState.TRAINING) {
       // after this event has reached every listener, so the offers see the committed round
       context.runOnContext(v -> sendOffers());

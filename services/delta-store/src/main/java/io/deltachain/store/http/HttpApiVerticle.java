@@ -2,6 +2,7 @@ package io.deltachain.store.http;
 
 import io.deltachain.core.content.Cid;
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.metrics.ServiceMetrics;
 import io.deltachain.store.ContentStat;
 import io.deltachain.store.ContentStore;
 import io.deltachain.store.ContentStream;
@@ -10,6 +11,8 @@ import io.deltachain.store.PutResult;
 import io.deltachain.store.RangeRequest;
 import io.deltachain.store.StoreError;
 import io.deltachain.store.StoreException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -59,6 +62,12 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HttpApiConfig config;
   private final String storedAddress;
   private HttpServer server;
+  private final Counter uploadedBytes = Counter.builder("deltachain_store_uploaded_bytes_total")
+      .description("Bytes stored through the HTTP API").register(ServiceMetrics.registry());
+  private final Counter servedBytes = Counter.builder("deltachain_store_served_bytes_total")
+      .description("Bytes served by the HTTP API (downloads and ranges)").register(ServiceMetrics.registry());
+  private final Timer uploadTimer = Timer.builder("deltachain_store_upload_seconds")
+      .description("Time to receive, hash and store one upload").register(ServiceMetrics.registry());
 
   /** An API that announces nothing on the event bus. */
   public HttpApiVerticle(ContentStore store, HttpApiConfig config) {
@@ -92,6 +101,8 @@ public final class HttpApiVerticle extends VerticleBase {
       router.head(base + "/:hash").handler(rc -> withHash(rc, h -> head(rc, h)));
       router.get(base + "/:hash").handler(rc -> withHash(rc, h -> download(rc, h)));
     }
+    router.get("/metrics").handler(rc -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, ServiceMetrics.CONTENT_TYPE)
+        .end(ServiceMetrics.scrape()));
     router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "ok").put("store", store.name())));
     router.route().last().handler(rc -> sendError(rc.response(),
         new StoreException(StoreError.NOT_FOUND, "no endpoint " + rc.request().method() + " " + rc.request().path())));
@@ -152,7 +163,13 @@ public final class HttpApiVerticle extends VerticleBase {
     if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
       rc.response().writeContinue();
     }
+    long started = System.nanoTime();
     store.put(req, options)
+        .onSuccess(r -> {
+          uploadTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          uploadedBytes.increment(r.size());
+          LOG.info("stored hash={} size={} store={}", r.hash().hex(), r.size(), store.name());
+        })
         .onSuccess(r -> StoredEvents.publish(vertx, storedAddress, r))
         .onSuccess(r -> rc.response().setStatusCode(201)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -290,6 +307,7 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private void send(RoutingContext rc, ContentStream cs, boolean ranged) {
+    servedBytes.increment(cs.range().length());
     HttpServerResponse resp = rc.response();
     contentHeaders(resp, cs.stat());
     resp.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(cs.range().length()));

@@ -111,6 +111,19 @@ class HttpApiLocalTest {
     assertThat(stat.getLong("size")).isEqualTo(content.length);
     assertThat(stat.getBoolean("pinned")).isFalse();
     assertThat(filesUnder(store.tempDir())).isEmpty();
+
+    Resp metrics = call(HttpMethod.GET, "/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.headers().get("content-type")).startsWith("text/plain");
+    // the registry is process-wide, so other tests' uploads count too
+    assertThat(metric(metrics.body().toString(), "deltachain_store_uploaded_bytes_total")).isGreaterThanOrEqualTo(content.length);
+    assertThat(metric(metrics.body().toString(), "deltachain_store_served_bytes_total")).isGreaterThanOrEqualTo(content.length);
+    assertThat(metrics.body().toString()).contains("deltachain_store_upload_seconds_count");
+  }
+
+  private static double metric(String scrape, String name) {
+    return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test

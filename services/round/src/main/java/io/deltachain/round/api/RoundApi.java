@@ -123,7 +123,7 @@ public final class RoundApi {
     on(rb, "health", rc -> Future.succeededFuture(service.health()), 200);
     rb.getRoute("metrics").addHandler(rc -> rc.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(prometheus.scrape()));
+        .end(scrape(prometheus)));
     for (OpenAPIRoute route : rb.getRoutes()) {
       // authentication runs first for every route, in authenticateAndCount; see the class doc
       route.setDoSecurity(false);
@@ -139,6 +139,15 @@ public final class RoundApi {
     router.errorHandler(405, rc -> send(rc, new RequestException(405, "method_not_allowed",
         rc.request().method() + " is not allowed on " + rc.request().path() + "; see /openapi.yaml")));
     return router;
+  }
+
+  /**
+   * The service's registry, plus the process-wide one when they differ: the validators, trainers
+   * and delta store of the same JVM (the devnet) record there, and have no HTTP server of their own.
+   */
+  private static String scrape(PrometheusMeterRegistry own) {
+    PrometheusMeterRegistry process = io.deltachain.core.metrics.ServiceMetrics.registry();
+    return process == own ? own.scrape() : own.scrape() + process.scrape();
   }
 
   // --- handlers --------------------------------------------------------------------------------

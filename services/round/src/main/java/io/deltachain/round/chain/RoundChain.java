@@ -5,6 +5,7 @@ import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.SubmitDelta;
 import io.deltachain.round.lifecycle.ChainEvents;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -51,4 +52,25 @@ public interface RoundChain {
    * as they commit. The future completes with the height the replay reached.
    */
   Future<Long> replayAndSubscribe(ChainEvents listener);
+
+  /**
+   * A ledger query's JSON answer, for the paths of the ABCI app ({@code /delta/<id>} with its
+   * verdicts, {@code /checkpoint/<hash>}, {@code /layer/<name>/lineage}, {@code /node/<address>},
+   * {@code /validators}). The operator dashboard reads through it; a chain that keeps no ledger
+   * (the in-memory one) fails, and the dashboard shows what the round service itself knows.
+   */
+  default Future<JsonObject> query(String path) {
+    return Future.failedFuture(new UnsupportedOperationException("this chain answers no ledger queries (" + path + ")"));
+  }
+
+  /**
+   * The network as far as this chain can tell: {@code height} always; a chain on a real node adds
+   * {@code chain_id}, {@code app_hash}, {@code block_time} and {@code validators} ({@code address},
+   * {@code power}) with {@code total_power}.
+   */
+  default Future<JsonObject> networkStatus() {
+    return latestHeight().compose(h -> query("/validators")
+        .map(v -> v.copy().put("height", h))
+        .recover(e -> Future.succeededFuture(new JsonObject().put("height", h))));
+  }
 }

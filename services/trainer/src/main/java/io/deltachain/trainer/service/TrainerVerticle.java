@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
+  /** Latest training loss and throughput (double bits), for the deltachain_trainer_* gauges. */
+  private final java.util.concurrent.atomic.AtomicLong trainingLoss = new java.util.concurrent.atomic.AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+  private final java.util.concurrent.atomic.AtomicLong tokensPerSecond = new java.util.concurrent.atomic.AtomicLong();
   /** Steps between resume checkpoints; a re-offered task continues from its last one. */
   static final int CHECKPOINT_EVERY = 50;
 
@@ -107,6 +110,13 @@ public final class TrainerVerticle extends VerticleBase {
                   BodyType.REGISTER_NODE, body)));
         })
         .onSuccess(tx -> {
+          io.micrometer.core.instrument.MeterRegistry m = io.deltachain.core.metrics.ServiceMetrics.registry();
+          io.micrometer.core.instrument.Gauge.builder("deltachain_trainer_loss", trainingLoss,
+              v -> Double.longBitsToDouble(v.get())).description("Training loss of the latest step")
+              .tag("trainer", nodeId()).register(m);
+          io.micrometer.core.instrument.Gauge.builder("deltachain_trainer_tokens_per_second", tokensPerSecond,
+              v -> Double.longBitsToDouble(v.get())).description("Training throughput of the running task")
+              .tag("trainer", nodeId()).register(m);
           vertx.eventBus().publish(TrainerAddresses.NODE_REGISTERED, capabilitiesJson());
           heartbeatTimer = vertx.setPeriodic(config.heartbeatMillis(), id -> heartbeat());
           LOG.info("trainer {} registered (tx {}), {}", nodeId(), tx, capabilitiesJson().encode());
@@ -156,7 +166,10 @@ public final class TrainerVerticle extends VerticleBase {
     TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device(), CHECKPOINT_EVERY);
     executor.<JobResult>executeBlocking(() -> job.run(task, p -> {
       run.step().set(p.step());
-      vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()));
+      trainingLoss.set(Double.doubleToRawLongBits(p.loss()));
+      tokensPerSecond.set(Double.doubleToRawLongBits(p.tokensPerSecond()));
+      LOG.debug("round={} task={} step={}/{} loss={}", task.roundId(), task.taskId(), p.step(), p.totalSteps(), p.loss());
+      vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()).put("roundId", task.roundId()));
     }, () -> run.cancelled().get()), false)
         .compose(this::submit)
         .onComplete(ar -> {
@@ -215,8 +228,17 @@ public final class TrainerVerticle extends VerticleBase {
       for (int i = 0; i < result.deltaFiles().size(); i++) {
         try {
           SubmitDelta body = submitDelta(result, i, hashes.get(i), uploads.get(i).result());
+          long sent = System.nanoTime();
+          io.micrometer.core.instrument.MeterRegistry m = io.deltachain.core.metrics.ServiceMetrics.registry();
+          io.micrometer.core.instrument.DistributionSummary.builder("deltachain_trainer_delta_bytes").baseUnit("bytes")
+              .description("Sizes of the delta files submitted").register(m).record(body.getSizeBytes());
           txs.add(chain.broadcast(TxEnvelopes.sign(config.key(), config.chainId(), nonce + i,
-              BodyType.SUBMIT_DELTA, body)));
+              BodyType.SUBMIT_DELTA, body)).onComplete(ar -> io.micrometer.core.instrument.Timer
+                  .builder("deltachain_trainer_chain_submit_seconds").description("Time to submit a SubmitDelta")
+                  .tag("outcome", ar.succeeded() ? "ok" : "failed").register(m)
+                  .record(System.nanoTime() - sent, java.util.concurrent.TimeUnit.NANOSECONDS))
+              .onSuccess(tx -> LOG.info("round={} task={} layer={} submitted delta tx={} size={}", body.getRoundId(),
+                  result.task().taskId(), body.getLayer(), tx, body.getSizeBytes())));
           submitted.add(new JsonObject().put("layer", body.getLayer()).put("contentHash", hashes.get(i).hex())
               .put("cid", uploads.get(i).result() == null ? "" : uploads.get(i).result())
               .put("inline", !body.getInlineDelta().isEmpty()));

@@ -2,6 +2,7 @@ package io.deltachain.validator.service;
 
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.delta.DeltaFile;
+import io.deltachain.core.metrics.ServiceMetrics;
 import io.deltachain.core.tx.proto.Dispute;
 import io.deltachain.core.tx.proto.Verdict;
 import io.deltachain.core.tx.proto.VerdictBatch;
@@ -12,9 +13,13 @@ import io.deltachain.validator.verdict.ReasonCode;
 import io.deltachain.validator.verdict.VerdictDecision;
 import io.deltachain.validator.verdict.VerdictEngine;
 import io.deltachain.validator.verdict.VerdictSink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -44,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ValidatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ValidatorVerticle.class);
+  /** Where each judged delta's evaluation is published (JSON: deltaId, roundId, layer, approve, scoreMicro, reason, evalLossBeforeMicro, evalLossAfterMicro, height). */
+  public static final String VERDICT_EVIDENCE = "validator.verdict.evidence";
 
   private final ChainFeed feed;
   private final DeltaFetcher fetcher;
@@ -58,6 +65,7 @@ public final class ValidatorVerticle extends VerticleBase {
   private Future<?> queue = Future.succeededFuture();
   private Future<?> spotQueue = Future.succeededFuture();
   private WorkerExecutor replayWorker;
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> evalLoss = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** What judging one delta produced, kept for its spot-check. */
   private record Judged(VerdictDecision decision, DeltaFile file, CheckContext context) {}
@@ -122,8 +130,10 @@ public final class ValidatorVerticle extends VerticleBase {
           if (spotChecker != null && judged.file() != null) {
             spotQueue = spotQueue.transform(ignored -> spotCheck(d, judged));
           }
-          LOG.info("delta {} at height {}: {}", HexFormat.of().formatHex(d.deltaId()), d.height(),
-              decision.approve() ? "approved, score " + decision.scoreMicro() : decision.reason() + " (" + decision.message() + ")");
+          LOG.info("round={} delta={} height={} verdict={}", d.tx().getRoundId(), HexFormat.of().formatHex(d.deltaId()),
+              d.height(), decision.approve() ? "approved, score " + decision.scoreMicro()
+                  : decision.reason() + " (" + decision.message() + ")");
+          record(d, decision);
           return (Void) null;
         })
         .recover(e -> {
@@ -150,6 +160,37 @@ public final class ValidatorVerticle extends VerticleBase {
     DeltaUnderReview delta = DeltaUnderReview.of(d.deltaId(), d.trainerAddress(), d.tx(), deltaFile, Files.size(file));
     CheckContext context = contexts.contextFor(d, randomSampleSeed(d));
     return new Judged(engine.review(delta, context), deltaFile, context);
+  }
+
+  /**
+   * Counts the verdict (by outcome and reason) and the delta's size, and publishes what the
+   * evaluation measured on {@link #VERDICT_EVIDENCE} for the operator dashboard: the chain keeps
+   * only the score, not the losses before and after.
+   */
+  private void record(CommittedDelta d, VerdictDecision decision) {
+    Counter.builder("deltachain_validator_verdicts_total").description("Verdicts given, by outcome and reason")
+        .tag("approve", Boolean.toString(decision.approve()))
+        .tag("reason", decision.approve() || decision.reason() == null ? "none" : decision.reason().name())
+        .register(ServiceMetrics.registry()).increment();
+    DistributionSummary.builder("deltachain_validator_delta_bytes").baseUnit("bytes")
+        .description("Sizes of the deltas judged").register(ServiceMetrics.registry()).record(d.tx().getSizeBytes());
+    Evidence e = decision.evidence();
+    JsonObject ev = new JsonObject().put("deltaId", HexFormat.of().formatHex(d.deltaId()))
+        .put("roundId", d.tx().getRoundId()).put("layer", d.tx().getLayer()).put("approve", decision.approve())
+        .put("scoreMicro", decision.scoreMicro()).put("height", d.height())
+        .put("reason", decision.approve() || decision.reason() == null ? null : decision.reason().name());
+    if (e != null) {
+      e.evalLossBeforeMicro().ifPresent(v -> ev.put("evalLossBeforeMicro", v));
+      e.evalLossAfterMicro().ifPresent(v -> ev.put("evalLossAfterMicro", v));
+      e.evalLossAfterMicro().ifPresent(v -> evalLoss.computeIfAbsent(d.tx().getLayer(), layer -> {
+        java.util.concurrent.atomic.AtomicLong holder = new java.util.concurrent.atomic.AtomicLong();
+        Gauge.builder("deltachain_validator_eval_loss", holder, h -> h.get() / 1e6)
+            .description("Evaluation loss after the latest delta judged, by layer").tag("layer", layer)
+            .register(ServiceMetrics.registry());
+        return holder;
+      }).set(v));
+    }
+    vertx.eventBus().publish(VERDICT_EVIDENCE, ev);
   }
 
   /** Replays the segment the block hash picks; a mismatch's dispute goes out after the next block's verdicts. */

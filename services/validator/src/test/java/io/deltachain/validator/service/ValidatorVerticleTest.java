@@ -79,6 +79,8 @@ class ValidatorVerticleTest {
 
     FakeFeed feed = new FakeFeed();
     List<VerdictBatch> submitted = new CopyOnWriteArrayList<>();
+    List<io.vertx.core.json.JsonObject> evidence = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(ValidatorVerticle.VERDICT_EVIDENCE, m -> evidence.add(m.body()));
     ValidatorVerticle verticle = new ValidatorVerticle(feed,
         tx -> Future.succeededFuture(files.get(tx.getContentHash())),
         (d, seed) -> round.context(d.tx().getLayer(), seed),
@@ -96,6 +98,11 @@ class ValidatorVerticleTest {
               List<Verdict> second = submitted.get(1).getVerdictsList();
               assertThat(second).hasSize(1);
               assertThat(second.get(0).getReasonCodesList()).containsExactly(ReasonCode.MALFORMED_FILE.name());
+              // the dashboard's evidence: published when judged, long before the second block
+              assertThat(evidence).extracting(e -> e.getString("reason")).startsWith(null, ReasonCode.NON_FINITE.name());
+              assertThat(evidence.get(0).getString("deltaId")).isEqualTo(ContentHash.of(c1.deltaId()).hex());
+              assertThat(io.deltachain.core.metrics.ServiceMetrics.scrape())
+                  .contains("deltachain_validator_verdicts_total{approve=\"false\",reason=\"NON_FINITE\"}");
             });
             test.completeNow();
           }
