@@ -106,9 +106,14 @@ public final class CheckpointAggregator extends VerticleBase {
   /** Attempts before giving up on a round (a vote that timed out is usually in a block by the next one). */
   static final int ATTEMPTS = 5;
 
+  /**
+   * Waits until this node's ledger has committed {@code height}. The node's own latest height is
+   * not enough: CometBFT stores a block (and its results, which is what the round service reads)
+   * before the application commits it, so the answer's height to a ledger query is what counts.
+   */
   private Future<Void> caughtUp(long height, long deadline) {
-    return chain.status().compose(st -> {
-      if (st.latestHeight() >= height || System.nanoTime() > deadline) {
+    return chain.abciQuery("/params", null).compose(q -> {
+      if (q.height() >= height || System.nanoTime() > deadline) {
         return Future.<Void>succeededFuture();
       }
       io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
