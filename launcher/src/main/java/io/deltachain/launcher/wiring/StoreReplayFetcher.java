@@ -45,13 +45,33 @@ public final class StoreReplayFetcher implements TraceFetcher, StateFetcher {
   }
 
   private byte[] download(ContentHash hash, String kind) throws IOException {
+    // A transfer can fail on a loaded machine (a connection closed under it): a missing state
+    // counts against the trainer, so only the third failure in a row is reported.
+    IOException last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return downloadOnce(hash, kind);
+      } catch (IOException e) {
+        last = e;
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted downloading " + kind + " " + hash.hex(), ie);
+        }
+      }
+    }
+    throw last;
+  }
+
+  private byte[] downloadOnce(ContentHash hash, String kind) throws IOException {
     Files.createDirectories(dir);
     Path target = dir.resolve(kind + "-" + hash.hex() + "-" + Thread.currentThread().getId() + ".bin");
     try {
       store.download(hash, target).toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
       return Files.readAllBytes(target);
     } catch (ExecutionException e) {
-      throw new IOException("the delta store has no " + kind + " " + hash.hex() + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IOException("the delta store has no " + kind + " " + hash.hex() + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new IOException(kind + " " + hash.hex() + " not downloaded within " + timeoutSeconds + " s", e);
     } catch (InterruptedException e) {
