@@ -231,7 +231,8 @@ public final class TrainerVerticle extends VerticleBase {
       run.step().set(p.step());
       trainingLoss.set(Double.doubleToRawLongBits(p.loss()));
       tokensPerSecond.set(Double.doubleToRawLongBits(p.tokensPerSecond()));
-      LOG.debug("round={} task={} step={}/{} loss={}", task.roundId(), task.taskId(), p.step(), p.totalSteps(), p.loss());
+      LOG.atDebug().addKeyValue("round", task.roundId()).addKeyValue("task", task.taskId())
+          .log("step {}/{} loss {}", p.step(), p.totalSteps(), p.loss());
       vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()).put("roundId", task.roundId()));
     }, () -> run.cancelled().get()), false)
         .compose(this::submit)
@@ -304,8 +305,9 @@ public final class TrainerVerticle extends VerticleBase {
                   .builder("deltachain_trainer_chain_submit_seconds").description("Time to submit a SubmitDelta")
                   .tag("outcome", ar.succeeded() ? "ok" : "failed").register(m)
                   .record(System.nanoTime() - sent, java.util.concurrent.TimeUnit.NANOSECONDS))
-              .onSuccess(tx -> LOG.info("round={} task={} layer={} submitted delta tx={} size={}", body.getRoundId(),
-                  result.task().taskId(), body.getLayer(), tx, body.getSizeBytes())));
+              .onSuccess(tx -> LOG.atInfo().addKeyValue("round", body.getRoundId())
+                  .addKeyValue("delta", tx.toLowerCase(java.util.Locale.ROOT)).addKeyValue("task", result.task().taskId())
+                  .addKeyValue("layer", body.getLayer()).log("submitted delta, {} bytes", body.getSizeBytes())));
           submitted.add(new JsonObject().put("layer", body.getLayer()).put("contentHash", hashes.get(i).hex())
               .put("cid", uploads.get(i).result() == null ? "" : uploads.get(i).result())
               .put("inline", !body.getInlineDelta().isEmpty()));
