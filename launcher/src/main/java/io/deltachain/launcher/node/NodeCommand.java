@@ -46,10 +46,18 @@ public final class NodeCommand implements Callable<Integer> {
   String clusterName;
   @Option(names = "--cluster-host", description = "cluster.host: the address Hazelcast binds and announces")
   String clusterHost;
+  @Option(names = "--cluster-public-host",
+      description = "cluster.public-host: the name other members reach this node at (required with --cluster-host 0.0.0.0)")
+  String clusterPublicHost;
   @Option(names = "--cluster-port", description = "cluster.port")
   Integer clusterPort;
   @Option(names = "--members", split = ",", description = "cluster.members: other members as host:port")
   List<String> members;
+  @Option(names = "--metrics-host", description = "metrics.host: where GET /metrics and /health listen (default 127.0.0.1)")
+  String metricsHost;
+  @Option(names = "--metrics-port",
+      description = "metrics.port: GET /metrics and /health of this node, whatever its roles (default 9464; 0: a free port)")
+  Integer metricsPort;
   @Option(names = "--set", description = "any other key, e.g. --set trainer.attack=poison (repeatable)")
   Map<String, String> sets = new LinkedHashMap<>();
 
@@ -70,6 +78,11 @@ public final class NodeCommand implements Callable<Integer> {
     put(overrides, "node.store-url", storeUrl);
     put(overrides, "cluster.name", clusterName);
     put(overrides, "cluster.host", clusterHost);
+    put(overrides, "cluster.public-host", clusterPublicHost);
+    put(overrides, "metrics.host", metricsHost);
+    if (metricsPort != null) {
+      overrides.put("metrics.port", metricsPort.toString());
+    }
     if (clusterPort != null) {
       overrides.put("cluster.port", clusterPort.toString());
     }

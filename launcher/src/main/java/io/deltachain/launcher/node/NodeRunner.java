@@ -15,6 +15,7 @@ import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.crypto.KeyFiles;
 import io.deltachain.core.crypto.NodeKey;
 import io.deltachain.core.crypto.PrivValidatorKey;
+import io.deltachain.core.metrics.ServiceMetrics;
 import io.deltachain.core.profile.ModelProfile;
 import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.launcher.demo.Devnet;
@@ -44,6 +45,7 @@ import io.deltachain.validator.verdict.VerdictEngine;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -69,6 +71,9 @@ public final class NodeRunner implements AutoCloseable {
   private final PrintStream out;
   private final List<AutoCloseable> closers = new ArrayList<>();
   private Vertx vertx;
+  private Vertx abciVertx;
+  private LedgerApp ledger;
+  private NodeMetricsServer metrics;
   private Corpus corpus;
   private String storeUrl;
 
@@ -99,9 +104,14 @@ public final class NodeRunner implements AutoCloseable {
       ClusterConfig c = s.core().cluster();
       List<String> members = c.members().stream().map(HostPort::toString).toList();
       vertx = await(ClusterFactory.start(ClusterOptions.builder().setClusterName(c.clusterName()).setBindHost(c.host())
-          .optHazelcastPort(c.port()).optPortAutoIncrement(false).optMembers(members).build()), 180);
+          .optPublicHost(s.clusterPublicHost()).optHazelcastPort(c.port()).optPortAutoIncrement(false)
+          .optMembers(members).build()), 180);
       closers.add(() -> await(vertx.close(), 60));
-      say("joined Hazelcast cluster '%s' as %s:%d (members %s)", c.clusterName(), c.host(), c.port(), members);
+      say("joined Hazelcast cluster '%s' as %s:%d (members %s)", c.clusterName(),
+          s.clusterPublicHost() == null ? c.host() : s.clusterPublicHost(), c.port(), members);
+    }
+    if (s.metrics().enabled()) {
+      startMetrics();
     }
     storeUrl = s.storeUrl() == null ? null : s.storeUrl().toString();
     if (s.roles().contains(Role.STORE)) {
@@ -127,7 +137,9 @@ public final class NodeRunner implements AutoCloseable {
     Path data = s.core().node().home().resolve("ledger");
     RocksStateStore store = RocksStateStore.open(data);
     LedgerApp app = new LedgerApp(store, chainId);
-    Vertx abciVertx = Vertx.vertx();
+    ledger = app;
+    // its own Vert.x (the consensus connection must not wait behind other roles), reporting to the process's metrics
+    abciVertx = ServiceMetrics.enable(Vertx.builder(), new VertxOptions()).build();
     AbciServerVerticle server = new AbciServerVerticle(app, s.core().comet().abciHost(), s.core().comet().abciPort(),
         Halter.systemExit());
     closers.add(store::close);
@@ -135,6 +147,22 @@ public final class NodeRunner implements AutoCloseable {
     await(abciVertx.deployVerticle(server), 60);
     ready("abci-app on %s:%d height=%d (ledger in %s)", s.core().comet().abciHost(), server.actualPort(), app.height(),
         data);
+  }
+
+  /** The node's /metrics and /health server, on the cluster's Vert.x (the abci-app's on an abci-only node). */
+  private void startMetrics() {
+    Vertx on = vertx != null ? vertx : abciVertx;
+    LedgerApp app = ledger;
+    NodeHealth health = new NodeHealth(on, s.roles(), s.core().node().moniker(), s.core().node().chainId(),
+        s.core().comet().rpcUrl().toString(), app == null ? null : app::height, vertx, s.core().cluster().clusterName());
+    metrics = await(new NodeMetricsServer(on, s.metrics().http().host(), s.metrics().http().port(), health).start(), 30);
+    closers.add(() -> await(metrics.close(), 10));
+    ready("metrics http://%s:%d/metrics and /health", s.metrics().http().host(), metrics.actualPort());
+  }
+
+  /** The metrics server's port, or -1 when it is off or not started. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.actualPort();
   }
 
   private Corpus corpus() throws IOException {
