@@ -67,6 +67,40 @@ public final class NodeCommand implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.log.io.deltachain") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.io.deltachain", "info");
     }
+    NodeSettings settings;
+    try {
+      settings = settings(System.getenv(), null);
+    } catch (ConfigException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("deltachain node: bad configuration: " + e.getMessage());
+      return 2;
+    }
+    NodeRunner runner = new NodeRunner(settings, System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      runner.close();
+      stopped.countDown();
+    }, "deltachain-node-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      runner.start();
+    } catch (Exception e) {
+      spec.commandLine().getErr().println("deltachain node: a role failed to start: " + e.getMessage());
+      Runtime.getRuntime().removeShutdownHook(hook);
+      runner.close();
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * The settings these options give in this environment, loaded as the command loads them (the
+   * file, then {@code DELTACHAIN_*} variables, then the flags).
+   *
+   * @param configFile read instead of {@code --config} when not null (a file mounted elsewhere)
+   * @throws ConfigException naming every bad key
+   */
+  public NodeSettings settings(Map<String, String> environment, Path configFile) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (roles != null) {
       overrides.put("node.roles", String.join(",", roles));
@@ -90,36 +124,14 @@ public final class NodeCommand implements Callable<Integer> {
       overrides.put("cluster.members", String.join(",", members));
     }
     overrides.putAll(sets);
-    NodeSettings settings;
-    try {
-      ConfigLoader.Builder b = ConfigLoader.builder().optEnvironment(System.getenv())
-          .optKnownKeys(NodeSettings.allKeys()).optOverrides(overrides);
-      if (config != null) {
-        b.optFile(config);
-      }
-      ConfigView view = b.build().load();
-      settings = NodeSettings.from(view);
-    } catch (ConfigException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("deltachain node: bad configuration: " + e.getMessage());
-      return 2;
+    ConfigLoader.Builder b = ConfigLoader.builder().optEnvironment(environment)
+        .optKnownKeys(NodeSettings.allKeys()).optOverrides(overrides);
+    Path file = configFile != null ? configFile : config;
+    if (file != null) {
+      b.optFile(file);
     }
-    NodeRunner runner = new NodeRunner(settings, System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      runner.close();
-      stopped.countDown();
-    }, "deltachain-node-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      runner.start();
-    } catch (Exception e) {
-      spec.commandLine().getErr().println("deltachain node: a role failed to start: " + e.getMessage());
-      Runtime.getRuntime().removeShutdownHook(hook);
-      runner.close();
-      return 1;
-    }
-    stopped.await();
-    return 0;
+    ConfigView view = b.build().load();
+    return NodeSettings.from(view);
   }
 
   private static void put(Map<String, Object> overrides, String key, String value) {

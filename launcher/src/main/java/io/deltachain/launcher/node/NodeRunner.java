@@ -113,6 +113,9 @@ public final class NodeRunner implements AutoCloseable {
     if (s.metrics().enabled()) {
       startMetrics();
     }
+    if (s.roles().stream().anyMatch(r -> r == Role.ROUND || r == Role.VALIDATOR || r == Role.TRAINER)) {
+      awaitChain();
+    }
     storeUrl = s.storeUrl() == null ? null : s.storeUrl().toString();
     if (s.roles().contains(Role.STORE)) {
       DeltaStoreService store = new DeltaStoreService(DeltaStoreConfig.fromCore(s.core().deltaStore(), s.core().ipfs()));
@@ -158,6 +161,41 @@ public final class NodeRunner implements AutoCloseable {
     metrics = await(new NodeMetricsServer(on, s.metrics().http().host(), s.metrics().http().port(), health).start(), 30);
     closers.add(() -> await(metrics.close(), 10));
     ready("metrics http://%s:%d/metrics and /health", s.metrics().http().host(), metrics.actualPort());
+  }
+
+  /** How long a node waits for its CometBFT node's first block before giving up. */
+  static final long CHAIN_WAIT_SECONDS = 600;
+
+  /**
+   * Waits until the CometBFT RPC answers with a committed block: containers of one deployment
+   * start together, and the chain-facing roles read the chain as they start.
+   */
+  private void awaitChain() throws InterruptedException {
+    String rpc = s.core().comet().rpcUrl().toString();
+    ChainClient chain = new ChainClient(vertx, rpc, 5_000);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHAIN_WAIT_SECONDS);
+    boolean said = false;
+    while (true) {
+      String why;
+      try {
+        long height = await(chain.status(), 10).latestHeight();
+        if (height >= 1) {
+          return;
+        }
+        why = "no block yet";
+      } catch (RuntimeException e) {
+        why = e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the CometBFT node at " + rpc + " (comet.rpc-url) did not answer with a block"
+            + " within " + CHAIN_WAIT_SECONDS + " s: " + why);
+      }
+      if (!said) {
+        say("waiting for the CometBFT node at %s (%s)", rpc, why);
+        said = true;
+      }
+      Thread.sleep(1_000);
+    }
   }
 
   /** The metrics server's port, or -1 when it is off or not started. */
