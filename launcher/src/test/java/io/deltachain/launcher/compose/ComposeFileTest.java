@@ -97,11 +97,16 @@ class ComposeFileTest {
     }
   }
 
-  @BeforeAll
-  static void read() throws Exception {
+  /** Reads compose.yaml and the Dockerfile of the repository (ComposeTestnetIT uses it too). */
+  static void load() throws Exception {
     root = NodeBinaries.repositoryRoot();
     compose = ComposeFile.read(root.resolve("compose.yaml"));
     dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+  }
+
+  @BeforeAll
+  static void read() throws Exception {
+    load();
     Process p = new ProcessBuilder("bash", root.resolve("deploy/compose/testnet.sh").toString(), "--configs-only",
         generated.toString()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
