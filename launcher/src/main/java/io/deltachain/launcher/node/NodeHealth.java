@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 final class NodeHealth implements Supplier<Future<JsonObject>> {
   /** How long /health waits for the CometBFT RPC before calling it unreachable. */
   static final long CHAIN_TIMEOUT_MS = 2_000;
+  /** The Hazelcast member attribute holding the Vert.x node id (vertx-hazelcast's HazelcastClusterManager). */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final Set<Role> roles;
   private final String moniker;
@@ -105,11 +107,12 @@ final class NodeHealth implements Supplier<Future<JsonObject>> {
     }
     c.put("node_id", manager.getNodeId());
     List<String> members = new ArrayList<>();
-    // Vert.x's node id is the Hazelcast member's UUID; the instance is the one whose local member it is
+    // vertx-hazelcast puts Vert.x's node id on its Hazelcast member as an attribute: the instance
+    // whose local member carries ours is this node's (a test JVM may hold several)
     for (HazelcastInstance hz : Hazelcast.getAllHazelcastInstances()) {
       try {
         Member local = hz.getCluster().getLocalMember();
-        if (local.getUuid().toString().equals(manager.getNodeId())) {
+        if (manager.getNodeId().equals(local.getAttribute(VERTX_NODE_ID))) {
           Collection<Member> all = hz.getCluster().getMembers();
           for (Member m : all) {
             members.add(m.getAddress().getHost() + ":" + m.getAddress().getPort());
