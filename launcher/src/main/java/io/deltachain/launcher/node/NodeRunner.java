@@ -172,29 +172,30 @@ public final class NodeRunner implements AutoCloseable {
    */
   private void awaitChain() throws InterruptedException {
     String rpc = s.core().comet().rpcUrl().toString();
-    ChainClient chain = new ChainClient(vertx, rpc, 5_000);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHAIN_WAIT_SECONDS);
     boolean said = false;
-    while (true) {
-      String why;
-      try {
-        long height = await(chain.status(), 10).latestHeight();
-        if (height >= 1) {
-          return;
+    try (ChainClient chain = new ChainClient(vertx, rpc, 5_000)) {
+      while (true) {
+        String why;
+        try {
+          long height = await(chain.status(), 10).latestHeight();
+          if (height >= 1) {
+            return;
+          }
+          why = "no block yet";
+        } catch (RuntimeException e) {
+          why = e.getMessage();
         }
-        why = "no block yet";
-      } catch (RuntimeException e) {
-        why = e.getMessage();
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the CometBFT node at " + rpc + " (comet.rpc-url) did not answer with a block"
+              + " within " + CHAIN_WAIT_SECONDS + " s: " + why);
+        }
+        if (!said) {
+          say("waiting for the CometBFT node at %s (%s)", rpc, why);
+          said = true;
+        }
+        Thread.sleep(1_000);
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the CometBFT node at " + rpc + " (comet.rpc-url) did not answer with a block"
-            + " within " + CHAIN_WAIT_SECONDS + " s: " + why);
-      }
-      if (!said) {
-        say("waiting for the CometBFT node at %s (%s)", rpc, why);
-        said = true;
-      }
-      Thread.sleep(1_000);
     }
   }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * over Hazelcast. Each serves {@code /metrics} and {@code /health} on its own metrics port; after
  * the trainer's delta is judged, the validator-only process shows its verdict counter and the
  * trainer-only process its tokens/s gauge. The round+store node runs its metrics server beside
- * the round API and the store without a port clash.
+ * the round API and the store without a port clash. The nodes start before CometBFT, as compose
+ * starts them, and wait for it.
  */
 class NodeMetricsIT {
   private static final String CHAIN_ID = "deltachain-metrics-it";
@@ -50,7 +51,6 @@ class NodeMetricsIT {
     LocalNet net = LocalNet.create(new LocalNet.Options(1, dir.resolve("chain"), CHAIN_ID, appState, "300ms", "1s", true,
         LocalNet.AppMode.IN_PROCESS, "error"));
     try {
-      net.start();
       String ip = "127.0.0.1";
       int[] cluster = {LocalNet.freePort(ip), LocalNet.freePort(ip), LocalNet.freePort(ip)};
       int[] metrics = {LocalNet.freePort(ip), LocalNet.freePort(ip), LocalNet.freePort(ip)};
@@ -88,9 +88,19 @@ class NodeMetricsIT {
       procs.add(new NodeProcess("round+store", a, dir.resolve("logs/coordinator.log")));
       procs.add(new NodeProcess("validator", v, dir.resolve("logs/validator.log")));
       procs.add(new NodeProcess("trainer", t, dir.resolve("logs/trainer.log")));
+      // as in compose, the nodes start before their CometBFT node: they wait for it
       for (NodeProcess p : procs) {
         p.start();
       }
+      for (NodeProcess p : procs) {
+        p.awaitLine("[node] waiting for the CometBFT node at " + net.node(0).rpcUrl(), Duration.ofSeconds(240));
+      }
+      // meanwhile /health says why the node is not ready
+      HttpResponse<String> waiting = get("http://" + ip + ":" + metrics[1] + "/health");
+      assertThat(waiting.statusCode()).as(waiting.body()).isEqualTo(503);
+      assertThat(new JsonObject(waiting.body()).getJsonObject("chain").getBoolean("reachable")).isFalse();
+      assertThat(new JsonObject(waiting.body()).getJsonArray("problems").getString(0)).contains(net.node(0).rpcUrl());
+      net.start();
       for (NodeProcess p : procs) {
         p.awaitLine("[node] ready: node roles", Duration.ofSeconds(240));
       }
