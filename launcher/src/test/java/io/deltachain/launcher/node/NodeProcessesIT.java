@@ -75,7 +75,7 @@ class NodeProcessesIT {
       List<String> roundArgs = new ArrayList<>(common);
       roundArgs.addAll(List.of("--roles", "round", "--home", dir.resolve("round").toString(), "--moniker", "coordinator",
           "--rpc", net.net().node(0).rpcUrl(), "--cluster-port", Integer.toString(LocalNet.freePort("127.0.0.1")),
-          "--set", "http.host=127.0.0.1", "--set", "http.port=" + apiPort,
+          "--set", "http.host=127.0.0.1", "--set", "http.port=" + apiPort, "--metrics-port", "0",
           "--set", "round.coordinator-key-file=" + coordinatorKey, "--set", "round.api.tokens=it:" + TOKEN,
           "--set", "round.heartbeat.timeout-seconds=10", "--set", "round.heartbeat.check-interval-ms=500",
           "--set", "round.max-norm-ratio-ppm=2000000", "--set", "round.training-blocks=5000",
@@ -84,6 +84,7 @@ class NodeProcessesIT {
       procs.add(round);
 
       List<NodeKey> keys = new ArrayList<>();
+      List<Integer> trainerMetrics = new ArrayList<>();
       List<NodeProcess> trainers = new ArrayList<>();
       for (int i = 0; i < settings.trainers(); i++) {
         boolean poisoned = i >= settings.honestTrainers();
@@ -92,7 +93,9 @@ class NodeProcessesIT {
         KeyFiles.save(keyFile, k);
         keys.add(k);
         List<String> a = new ArrayList<>(common);
-        a.addAll(List.of("--roles", "trainer", "--home", dir.resolve("trainer-" + i).toString(),
+        int metricsPort = LocalNet.freePort("127.0.0.1");
+        trainerMetrics.add(metricsPort);
+        a.addAll(List.of("--roles", "trainer", "--metrics-port", Integer.toString(metricsPort), "--home", dir.resolve("trainer-" + i).toString(),
             "--moniker", "trainer-" + i + (poisoned ? "-poisoned" : "-honest"),
             "--rpc", net.net().node(i % 4).rpcUrl(), "--cluster-port", Integer.toString(LocalNet.freePort("127.0.0.1")),
             "--set", "trainer.key-file=" + keyFile, "--set", "trainer.device=cpu", "--set", "trainer.memory=8GiB",
@@ -189,6 +192,16 @@ class NodeProcessesIT {
         eventually(Duration.ofSeconds(30), "the head on validator-" + v.index(), () -> head.getString("head")
             .equalsIgnoreCase(await(v.chain().queryJson("/layer/" + LAYER + "/head")).getString("head")));
       }
+
+      // issue 9: a trainer-only process serves its own meters and health
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + trainerMetrics.get(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("deltachain_trainer_tokens_per_second{trainer=\"" + keys.get(1).addressHex()).contains("deltachain_trainer_delta_bytes").contains("vertx_eventbus_");
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + trainerMetrics.get(1) + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      assertThat(new JsonObject(health.body()).getJsonArray("roles").getList()).containsExactly("trainer");
     } catch (AssertionError | RuntimeException e) {
       StringBuilder logs = new StringBuilder(devnetLog.toString(StandardCharsets.UTF_8));
       for (NodeProcess p : procs) {
