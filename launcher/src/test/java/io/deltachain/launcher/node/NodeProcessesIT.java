@@ -202,6 +202,21 @@ class NodeProcessesIT {
           + trainerMetrics.get(1) + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       assertThat(new JsonObject(health.body()).getJsonArray("roles").getList()).containsExactly("trainer");
+
+      // issue 9: one round can be followed across processes by its log key-value pairs: every
+      // accepted delta under the same round and delta id in its trainer's log and the round service's
+      String roundLog = Files.readString(dir.resolve("logs/round.log"), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      StringBuilder trainerLogs = new StringBuilder();
+      for (int i = 0; i < settings.trainers(); i++) {
+        trainerLogs.append(Files.readString(dir.resolve("logs/trainer-" + i + ".log"), StandardCharsets.UTF_8));
+      }
+      String trainerLog = trainerLogs.toString().toLowerCase(Locale.ROOT);
+      assertThat(roundLog).contains("round=" + roundId + " height=").contains("status finalized");
+      for (String delta : acceptedOnChain) {
+        assertThat(trainerLog).contains("round=" + roundId + " delta=" + delta + " ");
+        assertThat(roundLog).contains("round=" + roundId + " delta=" + delta + " trainer=");
+        assertThat(roundLog).contains("round=" + roundId + " delta=" + delta + " height=");
+      }
     } catch (AssertionError | RuntimeException e) {
       StringBuilder logs = new StringBuilder(devnetLog.toString(StandardCharsets.UTF_8));
       for (NodeProcess p : procs) {
