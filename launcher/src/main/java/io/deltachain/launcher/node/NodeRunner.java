@@ -37,6 +37,7 @@ import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
 import io.deltachain.store.client.DeltaStoreClient;
 import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.pipeline.StageService;
 import io.deltachain.trainer.service.TrainerConfig;
 import io.deltachain.trainer.service.TrainerVerticle;
 import io.deltachain.validator.service.ValidatorVerticle;
@@ -95,7 +96,7 @@ public final class NodeRunner implements AutoCloseable {
     if (s.roles().contains(Role.ABCI)) {
       startAbci(chainId);
     }
-    if (s.roles().stream().anyMatch(r -> r != Role.ABCI)) {
+    if (s.roles().stream().anyMatch(r -> r != Role.ABCI && r != Role.STAGE)) {
       ClusterConfig c = s.core().cluster();
       List<String> members = c.members().stream().map(HostPort::toString).toList();
       vertx = await(ClusterFactory.start(ClusterOptions.builder().setClusterName(c.clusterName()).setBindHost(c.host())
@@ -120,6 +121,9 @@ public final class NodeRunner implements AutoCloseable {
     if (s.roles().contains(Role.TRAINER)) {
       startTrainer(chainId);
     }
+    if (s.roles().contains(Role.STAGE)) {
+      startStage();
+    }
     ready("node roles %s", s.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList());
   }
 
@@ -135,6 +139,16 @@ public final class NodeRunner implements AutoCloseable {
     await(abciVertx.deployVerticle(server), 60);
     ready("abci-app on %s:%d height=%d (ledger in %s)", s.core().comet().abciHost(), server.actualPort(), app.height(),
         data);
+  }
+
+  /** A pipeline stage: its own Vert.x (it talks gRPC to its coordinator and neighbours, not the cluster). */
+  private void startStage() throws Exception {
+    NodeSettings.Stage st = s.stage();
+    Vertx stageVertx = Vertx.vertx();
+    closers.add(() -> await(stageVertx.close(), 30));
+    StageService stage = new StageService(st.host(), st.port(), st.workDir());
+    await(stageVertx.deployVerticle(stage), 60);
+    ready("stage %s:%d (work dir %s)", st.host(), stage.actualPort(), stage.workDir());
   }
 
   private Corpus corpus() throws IOException {

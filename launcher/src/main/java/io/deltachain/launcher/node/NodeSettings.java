@@ -38,7 +38,10 @@ import java.util.Set;
  *   <li>{@code validator.key-file}: the CometBFT {@code priv_validator_key.json} of the node it
  *       follows (required for the validator role); {@code validator.poll-ms} (200);
  *   <li>{@code round.coordinator-key-file}: the round service's signing key (created when
- *       missing; its address must be in the genesis {@code coordinators}).
+ *       missing; its address must be in the genesis {@code coordinators});
+ *   <li>{@code stage.*}, the pipeline stage role: {@code host} (127.0.0.1; the address the
+ *       coordinator and the neighbouring stages reach), {@code port} (7140, 0 for any free one),
+ *       {@code work-dir} (checkpoints and deltas; default {@code <home>/pipeline-stage}).
  * </ul>
  *
  * @param roles the roles to run
@@ -50,9 +53,13 @@ import java.util.Set;
  * @param validatorKeyFile the validator role's key, or null
  * @param validatorPollMillis how often the validator reads new blocks
  * @param coordinatorKeyFile the round role's key
+ * @param stage the pipeline stage role's settings
  */
 public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, URI storeUrl, Network network,
-    Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile) {
+    Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile, Stage stage) {
+
+  /** The pipeline stage role's settings. */
+  public record Stage(String host, int port, Path workDir) {}
 
   /** The network's model and data, the same on every node. */
   public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
@@ -85,7 +92,10 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       ConfigKey.of("trainer.attack", Kind.STRING),
       ConfigKey.of("validator.key-file", Kind.STRING),
       ConfigKey.of("validator.poll-ms", Kind.INTEGER),
-      ConfigKey.of("round.coordinator-key-file", Kind.STRING));
+      ConfigKey.of("round.coordinator-key-file", Kind.STRING),
+      ConfigKey.of("stage.host", Kind.STRING),
+      ConfigKey.of("stage.port", Kind.INTEGER),
+      ConfigKey.of("stage.work-dir", Kind.STRING));
 
   /** Every key, for the loader's environment mapping. */
   public static List<ConfigKey> allKeys() {
@@ -110,7 +120,7 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       }
     }
     if (roles.isEmpty() && r.isValid()) {
-      r.problem("node.roles", "is required: one or more of validator, trainer, round, store, abci");
+      r.problem("node.roles", "is required: one or more of validator, trainer, round, store, abci, stage");
     }
     CoreConfig core = null;
     try {
@@ -177,8 +187,11 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
         r.addAll(e.problems());
       }
     }
+    Stage stage = new Stage(r.nonBlank("stage.host", "127.0.0.1"), r.integer("stage.port", 7140, 0, 65_535),
+        r.path("stage.work-dir", home.resolve("pipeline-stage")));
     r.throwIfInvalid();
-    return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey);
+    return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey,
+        stage);
   }
 
   private static List<String> list(ConfigView view, ConfigReader r, String key) {
