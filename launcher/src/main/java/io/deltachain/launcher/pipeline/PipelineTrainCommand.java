@@ -216,7 +216,11 @@ public final class PipelineTrainCommand implements Callable<Integer> {
     List<RemoteStageLauncher.Endpoint> endpoints = new ArrayList<>();
     if (stages != null) {
       for (String s : stages) {
-        endpoints.add(RemoteStageLauncher.Endpoint.parse(s));
+        RemoteStageLauncher.Endpoint e = RemoteStageLauncher.Endpoint.parse(s);
+        if (endpoints.contains(e)) {
+          throw new BadArguments("stage endpoint " + e + " is listed twice in --stages");
+        }
+        endpoints.add(e);
       }
     } else if (local < 1) {
       throw new BadArguments("--local needs at least one stage, got " + local);
