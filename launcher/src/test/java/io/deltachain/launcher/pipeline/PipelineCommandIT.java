@@ -225,8 +225,9 @@ class PipelineCommandIT {
         for (Object o : st.getJsonArray("deltas")) {
           JsonObject d = (JsonObject) o;
           assertThat(printed).contains("uploaded: " + d.getString("store_hash"));
-          Path fetched = await(client.download(ContentHash.parse(d.getString("store_hash")),
-              dir.resolve("fetched/stage-" + k + "/" + d.getString("layer") + ".safetensors")));
+          Path target = dir.resolve("fetched/stage-" + k + "/" + d.getString("layer") + ".safetensors");
+          Files.createDirectories(target.getParent());
+          Path fetched = await(client.download(ContentHash.parse(d.getString("store_hash")), target));
           assertThat(ContentHash.sha256(fetched).hex()).isEqualTo(d.getString("sha256"));
           DeltaFile delta = DeltaFile.read(fetched);
           assertThat(delta.metadata().layer()).isEqualTo(d.getString("layer"));
