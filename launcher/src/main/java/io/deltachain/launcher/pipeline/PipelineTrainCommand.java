@@ -15,6 +15,7 @@ import io.deltachain.trainer.pipeline.PipelineLayout;
 import io.deltachain.trainer.pipeline.PipelineRun;
 import io.deltachain.trainer.pipeline.RemoteStageLauncher;
 import io.deltachain.trainer.pipeline.StageLauncher;
+import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.train.TrainingConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,6 +119,10 @@ public final class PipelineTrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "training seed (dropout, adapters; default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--schedule", defaultValue = "gpipe",
+      description = "gpipe (every forward, then every backward) or 1f1b (stage k holds at most stages - k"
+          + " micro-batches' activations); same losses (default ${DEFAULT-VALUE})")
+  String schedule;
   @Option(names = "--checkpoint-every", defaultValue = "5",
       description = "steps between coordinated stage checkpoints, 0 = only at step 0 (default ${DEFAULT-VALUE})")
   int checkpointEvery;
@@ -186,7 +191,7 @@ public final class PipelineTrainCommand implements Callable<Integer> {
 
   /** Everything decided from the arguments before any process is touched. */
   private record Setup(PipelineRun run, PipelineLayout layout, List<RemoteStageLauncher.Endpoint> endpoints,
-      PackedBatches data, Corpus corpus, ContentHash baseHash, List<String> trainerIds) {
+      PackedBatches data, Corpus corpus, ContentHash baseHash, List<String> trainerIds, Schedule schedule) {
   }
 
   private Setup setup() throws BadArguments, IOException {
@@ -256,6 +261,11 @@ public final class PipelineTrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadArguments("--mode must be full or lora, got '" + mode + "'");
     }
+    Schedule sched = switch (schedule.strip().toLowerCase(Locale.ROOT)) {
+      case "gpipe" -> Schedule.GPIPE;
+      case "1f1b" -> Schedule.ONE_F_ONE_B;
+      default -> throw new BadArguments("--schedule must be gpipe or 1f1b, got '" + schedule + "'");
+    };
     if (steps < 1 || microBatches < 1 || batchSize < 1 || sequenceLength < 1) {
       throw new BadArguments("--steps, --micro-batches, --batch-size and --seq-len must be positive");
     }
@@ -298,7 +308,7 @@ public final class PipelineTrainCommand implements Callable<Integer> {
     Corpus corpus = PipelineData.corpus(dataset);
     PackedBatches data = PipelineData.shard(corpus, dataSeed, shards, shard, batchSize, sequenceLength,
         model.vocabSize());
-    return new Setup(run, layout, endpoints, data, corpus, base, ids);
+    return new Setup(run, layout, endpoints, data, corpus, base, ids, sched);
   }
 
   private static LayerRange parseSpan(String s) throws BadArguments {
@@ -329,11 +339,12 @@ public final class PipelineTrainCommand implements Callable<Integer> {
         launcher = remote;
       }
       PipelineCoordinator.Options options = new PipelineCoordinator.Options(Duration.ofSeconds(callTimeoutSeconds),
-          Duration.ofSeconds(stepTimeoutSeconds), checkpointEvery, checkpoints, maxRecoveries);
+          Duration.ofSeconds(stepTimeoutSeconds), checkpointEvery, checkpoints, maxRecoveries, s.schedule());
       TrainingConfig t = s.run().training();
-      say(out, "%s %s, %d layers in %d stages %s; %d steps of %d micro-batches x %d x %d tokens; data %s shard %d/%d",
-          s.run().profile(), t.mode().name().toLowerCase(Locale.ROOT), layout.numLayers(), layout.stages(),
-          layout.spans(), t.steps(), s.run().microBatches(), t.batchSize(), t.sequenceLength(), dataset, shard, shards);
+      say(out, "%s %s, %d layers in %d stages %s, %s; %d steps of %d micro-batches x %d x %d tokens; data %s shard"
+          + " %d/%d", s.run().profile(), t.mode().name().toLowerCase(Locale.ROOT), layout.numLayers(), layout.stages(),
+          layout.spans(), s.schedule() == Schedule.GPIPE ? "GPipe" : "1F1B", t.steps(), s.run().microBatches(),
+          t.batchSize(), t.sequenceLength(), dataset, shard, shards);
       if (remote != null && s.endpoints().size() > layout.stages()) {
         say(out, "spares: %s", s.endpoints().subList(layout.stages(), s.endpoints().size()));
       }
@@ -386,7 +397,8 @@ public final class PipelineTrainCommand implements Callable<Integer> {
         for (PipelineCoordinator.StepRecord r : result.steps()) {
           stepsJson.add(new JsonObject().put("step", r.step()).put("loss", r.loss()).put("tokens", r.tokens())
               .put("tokens_per_second", r.tokens() / ((r.passNanos() + r.applyNanos()) / 1e9))
-              .put("bubble", bubble(r)).put("global_norm", r.globalNorm()));
+              .put("bubble", bubble(r)).put("global_norm", r.globalNorm())
+              .put("held", new JsonArray(java.util.Arrays.stream(r.peakHeld()).boxed().toList())));
         }
         outputs = c.finish(outDir, roundId, s.trainerIds(), s.baseHash());
         for (int k = 0; k < layout.stages(); k++) {
@@ -425,6 +437,7 @@ public final class PipelineTrainCommand implements Callable<Integer> {
       }
       JsonObject summary = new JsonObject().put("format", SUMMARY_FORMAT).put("version", 1)
           .put("run", s.run().toJson())
+          .put("schedule", s.schedule() == Schedule.GPIPE ? "gpipe" : "1f1b")
           .put("layout", new JsonObject().put("num_layers", layout.numLayers())
               .put("spans", new JsonArray(layout.spans().stream().map(Object::toString).toList())))
           .put("data", new JsonObject().put("dataset", dataset).put("corpus_sha256", s.corpus().hash().hex())

@@ -58,6 +58,10 @@ class PipelineCommandTest {
     assertThat(mode[0]).isEqualTo("2");
     assertThat(mode[1]).contains("--mode must be full or lora, got 'dense'");
 
+    String[] schedule = run("pipeline", "train", "--local", "2", "--schedule", "2f2b");
+    assertThat(schedule[0]).isEqualTo("2");
+    assertThat(schedule[1]).contains("--schedule must be gpipe or 1f1b, got '2f2b'");
+
     String[] profile = run("pipeline", "train", "--local", "2", "--profile", "gpt-9");
     assertThat(profile[0]).isEqualTo("2");
     assertThat(profile[1]).contains("gpt-9");

@@ -16,6 +16,7 @@ import io.deltachain.trainer.pipeline.proto.LinkRequest;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
 import io.deltachain.trainer.pipeline.proto.RestoreReply;
 import io.deltachain.trainer.pipeline.proto.RestoreRequest;
+import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.pipeline.proto.StageSetup;
 import io.deltachain.trainer.pipeline.proto.StepReport;
 import io.deltachain.trainer.pipeline.proto.StepRequest;
@@ -77,15 +78,27 @@ public final class PipelineCoordinator implements AutoCloseable {
    * @param checkpointEvery steps between coordinated stage checkpoints (0 = only at step 0)
    * @param checkpointRoot where the coordinator keeps its copy of stage {@code k}'s checkpoints
    *     ({@code stage-k/checkpoint-<step>.zip})
+   * @param schedule GPipe (every forward, then every backward) or 1F1B (stage {@code k} of
+   *     {@code S} holds at most {@code S - k} micro-batches' activations); the same arithmetic in the
+   *     same order, so the same losses
    * @param maxRecoveries how many stage failures a run survives before giving up
    */
   public record Options(Duration callTimeout, Duration stepTimeout, int checkpointEvery, Path checkpointRoot,
-      int maxRecoveries) {
+      int maxRecoveries, Schedule schedule) {
     /** Validates. */
     public Options {
       if (checkpointEvery < 0 || maxRecoveries < 0) {
         throw new IllegalArgumentException("checkpointEvery and maxRecoveries must not be negative");
       }
+      if (schedule == null || schedule == Schedule.UNRECOGNIZED) {
+        throw new IllegalArgumentException("a schedule is GPIPE or ONE_F_ONE_B");
+      }
+    }
+
+    /** GPipe. */
+    public Options(Duration callTimeout, Duration stepTimeout, int checkpointEvery, Path checkpointRoot,
+        int maxRecoveries) {
+      this(callTimeout, stepTimeout, checkpointEvery, checkpointRoot, maxRecoveries, Schedule.GPIPE);
     }
   }
 
@@ -114,9 +127,10 @@ public final class PipelineCoordinator implements AutoCloseable {
    * @param applyNanos time of the Apply calls
    * @param busyNanos per stage, time spent computing this step
    * @param tokens tokens trained on
+   * @param peakHeld per stage, the most micro-batches whose activations it held at once
    */
   public record StepRecord(long step, double loss, double globalNorm, long passNanos, long applyNanos,
-      long[] busyNanos, long tokens) {
+      long[] busyNanos, long tokens, int[] peakHeld) {
   }
 
   /**
@@ -367,7 +381,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     int last = processes.length - 1;
     Batch b0 = batches.get(0);
     StepRequest.Builder common = StepRequest.newBuilder().setStep(step).setMicroBatches(batches.size())
-        .setBatchSize(b0.size()).setSequenceLength(b0.length());
+        .setBatchSize(b0.size()).setSequenceLength(b0.length()).setSchedule(options.schedule());
     List<Future<StepReport>> fs = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int k = 0; k < processes.length; k++) {
@@ -394,6 +408,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     long pass = System.nanoTime() - t0;
     Map<Integer, Double> squares = new TreeMap<>();
     long[] busy = new long[reports.size()];
+    int[] held = new int[reports.size()];
     for (int k = 0; k < reports.size(); k++) {
       StepReport r = reports.get(k);
       if (!r.getFinite()) {
@@ -403,6 +418,7 @@ public final class PipelineCoordinator implements AutoCloseable {
         squares.merge(s.getLayer(), s.getSquaredNorm(), Double::sum);
       }
       busy[k] = r.getBusyNanos();
+      held[k] = r.getPeakHeld();
     }
     ClipRule rule = ClipRule.decide(squares, run.training().maxGradNorm(), run.training().maxLayerGradNorm());
     ApplyRequest.Builder apply = ApplyRequest.newBuilder().setStep(step)
@@ -416,7 +432,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     awaitStage(Future.all(applied), options.callTimeout(), "applying step " + step);
     long applyNanos = System.nanoTime() - t1;
     double loss = reports.get(last).getLossSum() / batches.size();
-    return new StepRecord(step, loss, rule.globalNorm(), pass, applyNanos, busy, reports.get(0).getTokens());
+    return new StepRecord(step, loss, rule.globalNorm(), pass, applyNanos, busy, reports.get(0).getTokens(), held);
   }
 
   /**

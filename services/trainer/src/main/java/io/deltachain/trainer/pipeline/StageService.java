@@ -24,6 +24,7 @@ import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcService;
 import io.deltachain.trainer.pipeline.proto.FileChunk;
 import io.deltachain.trainer.pipeline.proto.ResetReply;
 import io.deltachain.trainer.pipeline.proto.RestoreReply;
+import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.pipeline.proto.StageStatus;
 import io.deltachain.trainer.pipeline.proto.StageReady;
 import io.deltachain.trainer.pipeline.proto.StageSetup;
@@ -121,10 +122,23 @@ public final class StageService extends VerticleBase {
   private static final class StepRun {
     final StepRequest request;
     final Promise<StepReport> reply;
+    /** Most micro-batches that may sit between forward and backward on this stage. */
+    final int limit;
+    /** Activations received and not yet through forward, by micro-batch (they arrive in order). */
+    final TreeMap<Integer, BoundaryTensor> waiting = new TreeMap<>();
+    int nextTokens;
+    int forwards;
+    int backwards;
+    int peakHeld;
 
-    StepRun(StepRequest request, Promise<StepReport> reply) {
+    StepRun(StepRequest request, Promise<StepReport> reply, int limit) {
       this.request = request;
       this.reply = reply;
+      this.limit = limit;
+    }
+
+    boolean oneFOneB() {
+      return request.getSchedule() == Schedule.ONE_F_ONE_B;
     }
   }
 
@@ -332,32 +346,84 @@ public final class StageService extends VerticleBase {
       if (worker.isLast() && req.getLabelsCount() != tokens) {
         throw new IllegalArgumentException("the last stage needs " + tokens + " labels, got " + req.getLabelsCount());
       }
+      if (req.getSchedule() == Schedule.UNRECOGNIZED) {
+        throw new IllegalArgumentException("unknown schedule " + req.getScheduleValue());
+      }
       worker.beginStep(req.getStep());
-      inFlight = new StepRun(req, reply);
+      // 1F1B: the stage k of S keeps S - k micro-batches in flight (the last one goes forward then
+      // straight back); GPipe: no limit, and the last stage starts backward after every forward.
+      int limit = req.getSchedule() == Schedule.ONE_F_ONE_B ? setup.getStageCount() - setup.getStageIndex()
+          : Integer.MAX_VALUE;
+      inFlight = new StepRun(req, reply, limit);
       collector = Engine.getInstance().newGradientCollector();
     } catch (RuntimeException e) {
       reply.fail(e);
       return;
     }
     try {
-      if (worker.isFirst()) {
-        for (int m = 0; m < req.getMicroBatches(); m++) {
-          BoundaryTensor out = worker.forwardTokens(m, slice(req.getTokensList(), m), labels(m));
-          if (out != null) {
-            send(TensorKind.ACTIVATION, req.getStep(), m, out);
-          }
-        }
-        afterForward();
-      } else if (earlyStep == req.getStep()) {
-        List<Map.Entry<Integer, BoundaryTensor>> waiting = new ArrayList<>(early.entrySet());
-        early.clear();
-        earlyStep = -1;
-        for (Map.Entry<Integer, BoundaryTensor> e : waiting) {
-          forwardHidden(e.getKey(), e.getValue());
-        }
+      if (!worker.isFirst() && earlyStep == req.getStep()) {
+        inFlight.waiting.putAll(early);
       }
+      early.clear();
+      earlyStep = -1;
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
+    }
+  }
+
+  /**
+   * Runs whatever forward and backward passes the schedule allows now, in micro-batch order, and
+   * reports the step once every backward is done. Called after the Step call and after every
+   * activation or gradient that arrives.
+   */
+  private void pump() {
+    StepRun run = inFlight;
+    if (run == null) {
+      return;
+    }
+    int m = run.request.getMicroBatches();
+    while (run.forwards - run.backwards < run.limit) {
+      int micro;
+      BoundaryTensor out;
+      if (worker.isFirst()) {
+        if (run.nextTokens >= m) {
+          break;
+        }
+        micro = run.nextTokens++;
+        out = worker.forwardTokens(micro, slice(run.request.getTokensList(), micro), labels(micro));
+      } else {
+        if (run.waiting.isEmpty() || run.waiting.firstKey() != run.forwards) {
+          break;
+        }
+        Map.Entry<Integer, BoundaryTensor> e = run.waiting.pollFirstEntry();
+        micro = e.getKey();
+        out = worker.forwardHidden(micro, e.getValue(), labels(micro));
+      }
+      run.forwards++;
+      run.peakHeld = Math.max(run.peakHeld, run.forwards - run.backwards);
+      if (out != null) {
+        send(TensorKind.ACTIVATION, run.request.getStep(), micro, out);
+      }
+      if (worker.isLast() && run.oneFOneB()) {
+        backwardLast(run, micro);
+      }
+    }
+    if (worker.isLast() && !run.oneFOneB() && run.forwards == m && run.backwards == 0) {
+      for (int i = 0; i < m; i++) {
+        backwardLast(run, i);
+      }
+    }
+    if (run.backwards == m) {
+      completeStep();
+    }
+  }
+
+  private void backwardLast(StepRun run, int micro) {
+    BoundaryTensor g = worker.backward(micro, null, collector);
+    run.backwards++;
+    if (g != null) {
+      send(TensorKind.GRADIENT, run.request.getStep(), micro, g);
     }
   }
 
@@ -393,35 +459,11 @@ public final class StageService extends VerticleBase {
       return;
     }
     try {
-      forwardHidden(micro, t);
+      inFlight.waiting.put(micro, t);
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
     }
-  }
-
-  private void forwardHidden(int micro, BoundaryTensor t) {
-    BoundaryTensor out = worker.forwardHidden(micro, t, labels(micro));
-    if (out != null) {
-      send(TensorKind.ACTIVATION, inFlight.request.getStep(), micro, out);
-    }
-    afterForward();
-  }
-
-  /** On the last stage, once every micro-batch went forward, run every backward (GPipe), in order. */
-  private void afterForward() {
-    if (!worker.isLast() || inFlight == null) {
-      return;
-    }
-    if (!worker.forwardsComplete()) {
-      return;
-    }
-    for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
-      BoundaryTensor g = worker.backward(m, null, collector);
-      if (g != null) {
-        send(TensorKind.GRADIENT, inFlight.request.getStep(), m, g);
-      }
-    }
-    completeStep();
   }
 
   private void onGradient(long step, int micro, BoundaryTensor g) {
@@ -431,12 +473,11 @@ public final class StageService extends VerticleBase {
     }
     try {
       BoundaryTensor in = worker.backward(micro, g, collector);
+      inFlight.backwards++;
       if (in != null) {
         send(TensorKind.GRADIENT, step, micro, in);
       }
-      if (worker.gradientsComplete()) {
-        completeStep();
-      }
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
     }
@@ -446,7 +487,7 @@ public final class StageService extends VerticleBase {
     StageWorker.StepGradients g = worker.gradients();
     closeCollector();
     StepReport.Builder r = StepReport.newBuilder().setStep(g.step()).setFinite(g.finite()).setLossSum(g.lossSum())
-        .setBusyNanos(g.busyNanos()).setTokens(g.tokens());
+        .setBusyNanos(g.busyNanos()).setTokens(g.tokens()).setPeakHeld(inFlight.peakHeld);
     g.layerSquares().forEach((l, v) -> r.addLayerSquares(LayerSquare.newBuilder().setLayer(l).setSquaredNorm(v)));
     for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
       ActivationRecord.Entry e = worker.record().get(g.step(), m);

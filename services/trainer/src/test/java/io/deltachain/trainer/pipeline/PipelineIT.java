@@ -128,6 +128,29 @@ class PipelineIT {
 
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @DisplayName("1F1B over three stage JVMs gives the single-process loss curve while stage k holds at most 3 - k "
+      + "micro-batches (GPipe: all 4)")
+  void oneFOneB(@TempDir Path dir) throws Exception {
+    PipelineRun run = new PipelineRun("tiny-1m", 3, null, io.deltachain.trainer.train.TrainingConfig.builder()
+        .setMode(TrainingMode.FULL).setSteps(3).optBatch(BATCH, SEQ).optGradientAccumulation(4)
+        .optLearningRate(3e-3, 3e-4, 1).optSeed(5).build());
+    List<Double> single = StageWorkerTest.reference(run, 3);
+    for (io.deltachain.trainer.pipeline.proto.Schedule schedule : List.of(
+        io.deltachain.trainer.pipeline.proto.Schedule.ONE_F_ONE_B, io.deltachain.trainer.pipeline.proto.Schedule.GPIPE)) {
+      try (PipelineCoordinator c = coordinator(run, 3, new PipelineCoordinator.Options(Duration.ofSeconds(60),
+          Duration.ofSeconds(120), 0, dir.resolve(schedule.name()), 0, schedule))) {
+        c.start();
+        PipelineCoordinator.Result result = c.train(TestModels.shard(0, BATCH, SEQ), null);
+        assertSameCurve(result.losses(), single);
+        int[] expected = schedule == io.deltachain.trainer.pipeline.proto.Schedule.GPIPE ? new int[] {4, 4, 4}
+            : new int[] {3, 2, 1};
+        assertThat(result.steps()).allSatisfy(s -> assertThat(s.peakHeld()).as(schedule.name()).containsExactly(expected));
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
   @DisplayName("a stage JVM killed mid-step is detected and replaced from the last checkpoint; the curve is unchanged")
   void stageKilledMidStep(@TempDir Path dir) throws Exception {
     PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 5);
