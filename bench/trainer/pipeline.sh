@@ -2,8 +2,8 @@
 # Pipeline-parallel training throughput against single-process throughput, and the bubble fraction
 # (io.deltachain.trainer.bench.PipelineBench). Stages run as separate JVMs on loopback, tensors
 # between them over gRPC streams; the single-process run is in the bench JVM, before and after.
-# usage: bench/trainer/pipeline.sh [profile stage-counts micro-batches batch seq steps]
-#        (default: tiny-1m 2,3 4 4 64 16; the first quarter of the steps is warm-up)
+# usage: bench/trainer/pipeline.sh [profile stage-counts micro-batches batch seq steps [schedules]]
+#        (default: tiny-1m 2,3 4 4 64 16 gpipe,1f1b; the first quarter of the steps is warm-up)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     description = "Verifiable training of LLM deltas on a CometBFT chain.",
     subcommands = {DeltachainCommand.Binaries.class, DeltachainCommand.Demo.class, DeltachainCommand.DevnetCommand.class,
         io.deltachain.launcher.serve.ServeCommand.class, io.deltachain.launcher.cli.RoundCommand.class,
-        io.deltachain.launcher.node.NodeCommand.class, DeltachainCommand.Bench.class})
+        io.deltachain.launcher.node.NodeCommand.class, io.deltachain.launcher.pipeline.PipelineCommand.class,
+        DeltachainCommand.Bench.class})
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {

@@ -15,14 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code deltachain node --roles validator,trainer,round,store,abci}: one JVM running the chosen
+ * {@code deltachain node --roles validator,trainer,round,store,abci,stage}: one JVM running the chosen
  * roles for a real deployment. Settings come from a JSON file ({@code --config}), then
  * {@code DELTACHAIN_*} environment variables, then the flags (see {@link NodeSettings} and
  * docs/operators.md). Exit codes: 2 for a bad configuration (every bad key is named), 1 when a
  * role fails to start; otherwise it runs until stopped (SIGINT/SIGTERM stop every role).
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-    description = "Run deltachain roles (validator, trainer, round, store, abci) in this JVM, joined to the cluster"
+    description = "Run deltachain roles (validator, trainer, round, store, abci, stage) in this JVM, joined to the cluster"
         + " and talking to an existing CometBFT node. See docs/operators.md.")
 public final class NodeCommand implements Callable<Integer> {
   @Spec
@@ -30,7 +30,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--config", description = "a JSON configuration file")
   Path config;
-  @Option(names = "--roles", split = ",", description = "roles to run: validator, trainer, round, store, abci")
+  @Option(names = "--roles", split = ",", description = "roles to run: validator, trainer, round, store, abci, stage")
   List<String> roles;
   @Option(names = "--chain-id", description = "node.chain-id")
   String chainId;

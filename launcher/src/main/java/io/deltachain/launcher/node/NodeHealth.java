@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * What a node's {@code GET /health} reports: its moniker, chain id and roles; the CometBFT node
  * it talks to (reachable, height, catching up); the ledger height when it runs the abci-app; the
  * Hazelcast cluster it joined (name, members as {@code host:port}). {@code status} is {@code ok}
- * unless the chain is unreachable for a role that needs it (every role but the store) or the
+ * unless the chain is unreachable for a role that needs it (every role but the store and the pipeline stage) or the
  * node left its cluster; then it is {@code unavailable} and {@code problems} says why.
  */
 final class NodeHealth implements Supplier<Future<JsonObject>> {
@@ -58,7 +58,7 @@ final class NodeHealth implements Supplier<Future<JsonObject>> {
   }
 
   private boolean needsChain() {
-    return roles.stream().anyMatch(r -> r != Role.STORE);
+    return roles.stream().anyMatch(r -> r != Role.STORE && r != Role.STAGE);
   }
 
   @Override

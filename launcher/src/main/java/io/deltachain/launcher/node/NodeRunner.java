@@ -38,6 +38,7 @@ import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
 import io.deltachain.store.client.DeltaStoreClient;
 import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.pipeline.StageService;
 import io.deltachain.trainer.service.TrainerConfig;
 import io.deltachain.trainer.service.TrainerVerticle;
 import io.deltachain.validator.service.ValidatorVerticle;
@@ -100,7 +101,7 @@ public final class NodeRunner implements AutoCloseable {
     if (s.roles().contains(Role.ABCI)) {
       startAbci(chainId);
     }
-    if (s.roles().stream().anyMatch(r -> r != Role.ABCI)) {
+    if (s.roles().stream().anyMatch(r -> r != Role.ABCI && r != Role.STAGE)) {
       ClusterConfig c = s.core().cluster();
       List<String> members = c.members().stream().map(HostPort::toString).toList();
       vertx = await(ClusterFactory.start(ClusterOptions.builder().setClusterName(c.clusterName()).setBindHost(c.host())
@@ -133,6 +134,9 @@ public final class NodeRunner implements AutoCloseable {
     if (s.roles().contains(Role.TRAINER)) {
       startTrainer(chainId);
     }
+    if (s.roles().contains(Role.STAGE)) {
+      startStage();
+    }
     ready("node roles %s", s.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList());
   }
 
@@ -155,6 +159,12 @@ public final class NodeRunner implements AutoCloseable {
   /** The node's /metrics and /health server, on the cluster's Vert.x (the abci-app's on an abci-only node). */
   private void startMetrics() {
     Vertx on = vertx != null ? vertx : abciVertx;
+    if (on == null) {
+      // a stage-only node joins no cluster and runs no abci-app: the server gets a Vert.x of its own
+      Vertx own = ServiceMetrics.enable(Vertx.builder(), new VertxOptions()).build();
+      closers.add(() -> await(own.close(), 30));
+      on = own;
+    }
     LedgerApp app = ledger;
     NodeHealth health = new NodeHealth(on, s.roles(), s.core().node().moniker(), s.core().node().chainId(),
         s.core().comet().rpcUrl().toString(), app == null ? null : app::height, vertx, s.core().cluster().clusterName());
@@ -202,6 +212,16 @@ public final class NodeRunner implements AutoCloseable {
   /** The metrics server's port, or -1 when it is off or not started. */
   public int metricsPort() {
     return metrics == null ? -1 : metrics.actualPort();
+  }
+
+  /** A pipeline stage: its own Vert.x (it talks gRPC to its coordinator and neighbours, not the cluster). */
+  private void startStage() throws Exception {
+    NodeSettings.Stage st = s.stage();
+    Vertx stageVertx = Vertx.vertx();
+    closers.add(() -> await(stageVertx.close(), 30));
+    StageService stage = new StageService(st.host(), st.port(), st.workDir());
+    await(stageVertx.deployVerticle(stage), 60);
+    ready("stage %s:%d (work dir %s)", st.host(), stage.actualPort(), stage.workDir());
   }
 
   private Corpus corpus() throws IOException {

@@ -48,6 +48,9 @@ import java.util.Set;
  *       refused;
  *   <li>{@code cluster.public-host}: the name other members reach this node at, required when
  *       {@code cluster.host} is 0.0.0.0 (in containers: the service name).
+ *   <li>{@code stage.*}, the pipeline stage role: {@code host} (127.0.0.1; the address the
+ *       coordinator and the neighbouring stages reach), {@code port} (7140, 0 for any free one),
+ *       {@code work-dir} (checkpoints and deltas; default {@code <home>/pipeline-stage}).
  * </ul>
  *
  * @param roles the roles to run
@@ -61,10 +64,11 @@ import java.util.Set;
  * @param coordinatorKeyFile the round role's key
  * @param metrics the node's /metrics and /health server
  * @param clusterPublicHost the address other cluster members reach this node at, or null for {@code cluster.host}
+ * @param stage the pipeline stage role's settings
  */
 public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, URI storeUrl, Network network,
     Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile, Metrics metrics,
-    String clusterPublicHost) {
+    String clusterPublicHost, Stage stage) {
 
   /** The default port of a node's /metrics and /health server (the Prometheus exporter convention's 9464). */
   public static final int DEFAULT_METRICS_PORT = 9464;
@@ -76,6 +80,9 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
    * @param http where it listens
    */
   public record Metrics(boolean enabled, HttpConfig http) {}
+
+  /** The pipeline stage role's settings. */
+  public record Stage(String host, int port, Path workDir) {}
 
   /** The network's model and data, the same on every node. */
   public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
@@ -112,7 +119,11 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       ConfigKey.of("metrics.enabled", Kind.BOOLEAN),
       ConfigKey.of("metrics.host", Kind.STRING),
       ConfigKey.of("metrics.port", Kind.INTEGER),
-      ConfigKey.of("cluster.public-host", Kind.STRING));
+      ConfigKey.of("cluster.public-host", Kind.STRING),
+
+      ConfigKey.of("stage.host", Kind.STRING),
+      ConfigKey.of("stage.port", Kind.INTEGER),
+      ConfigKey.of("stage.work-dir", Kind.STRING));
 
   /** Every key, for the loader's environment mapping. */
   public static List<ConfigKey> allKeys() {
@@ -137,7 +148,7 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       }
     }
     if (roles.isEmpty() && r.isValid()) {
-      r.problem("node.roles", "is required: one or more of validator, trainer, round, store, abci");
+      r.problem("node.roles", "is required: one or more of validator, trainer, round, store, abci, stage");
     }
     CoreConfig core = null;
     try {
@@ -204,24 +215,27 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
         r.addAll(e.problems());
       }
     }
+    Stage stage = new Stage(r.nonBlank("stage.host", "127.0.0.1"), r.integer("stage.port", 7140, 0, 65_535),
+        r.path("stage.work-dir", home.resolve("pipeline-stage")));
     boolean metricsOn = r.bool("metrics.enabled", true);
     HttpConfig metricsHttp = HttpConfig.read(r, "metrics", DEFAULT_METRICS_PORT);
     if (metricsOn && metricsHttp != null && core != null) {
-      checkMetricsPort(r, roles, core, metricsHttp);
+      checkMetricsPort(r, roles, core, metricsHttp, stage);
     }
     String publicHost = r.host("cluster.public-host", null);
     if (core != null && core.cluster().host().equals("0.0.0.0") && publicHost == null
-        && roles.stream().anyMatch(x -> x != Role.ABCI)) {
+        && roles.stream().anyMatch(x -> x != Role.ABCI && x != Role.STAGE)) {
       r.problem("cluster.public-host", "is required when cluster.host is 0.0.0.0: the name or address other"
           + " members reach this node at (in compose: the service name)");
     }
     r.throwIfInvalid();
     return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey,
-        new Metrics(metricsOn, metricsHttp), publicHost);
+        new Metrics(metricsOn, metricsHttp), publicHost, stage);
   }
 
   /** The metrics server is a server of its own: refuse a port another role of this node binds. */
-  private static void checkMetricsPort(ConfigReader r, Set<Role> roles, CoreConfig core, HttpConfig metrics) {
+  private static void checkMetricsPort(ConfigReader r, Set<Role> roles, CoreConfig core, HttpConfig metrics,
+      Stage stage) {
     if (metrics.port() == 0) {
       return;
     }
@@ -239,8 +253,11 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
     if (roles.contains(Role.ABCI)) {
       clash(taken, metrics, core.comet().abciHost(), core.comet().abciPort(), "comet.abci.port (the abci-app)");
     }
-    if (roles.stream().anyMatch(x -> x != Role.ABCI)) {
+    if (roles.stream().anyMatch(x -> x != Role.ABCI && x != Role.STAGE)) {
       clash(taken, metrics, core.cluster().host(), core.cluster().port(), "cluster.port (Hazelcast)");
+    }
+    if (roles.contains(Role.STAGE)) {
+      clash(taken, metrics, stage.host(), stage.port(), "stage.port (the pipeline stage's gRPC)");
     }
     if (!taken.isEmpty()) {
       r.problem("metrics.port", metrics.port() + " is also " + String.join(" and ", taken) + " of this node;"

@@ -14,7 +14,12 @@ public enum Role {
   /** The delta store's HTTP and gRPC API on local disk (kubo when configured). */
   STORE,
   /** The ABCI application a CometBFT node connects to (the ledger, in RocksDB). */
-  ABCI;
+  ABCI,
+  /**
+   * A pipeline stage: a gRPC server ({@code stage.host}:{@code stage.port}) that a
+   * {@code deltachain pipeline train} coordinator configures with a span of layers; needs no cluster.
+   */
+  STAGE;
 
   /** Parses a role name, case-insensitively; the error lists the roles. */
   public static Role parse(String text) {

@@ -8,6 +8,7 @@ import io.deltachain.trainer.pipeline.LocalJvmStageLauncher;
 import io.deltachain.trainer.pipeline.PipelineCoordinator;
 import io.deltachain.trainer.pipeline.PipelineLayout;
 import io.deltachain.trainer.pipeline.PipelineRun;
+import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.train.TrainingConfig;
 import io.deltachain.trainer.train.TrainingSession;
 import io.vertx.core.Vertx;
@@ -22,14 +23,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pipeline throughput against single-process throughput, in one invocation:
- * {@code PipelineBench <profile> <stage counts, e.g. 2,3> <micro-batches> <batch> <seq> <steps>}.
+ * {@code PipelineBench <profile> <stage counts, e.g. 2,3> <micro-batches> <batch> <seq> <steps> [schedules]}
+ * (schedules: {@code gpipe,1f1b}, the default).
  * The single-process run ({@link TrainingSession}, gradient accumulation over the same
  * micro-batches) runs in this JVM before and after the pipelines, and the faster of the two is
  * kept; each pipeline runs its stages as separate JVMs on loopback ({@link LocalJvmStageLauncher},
  * one intra-op thread each). Tokens per second are over the steps after the first quarter
  * (warm-up: fresh JVMs take a few steps to reach speed); stage start-up is not counted. The bubble is measured (share of stage-time in a step's
  * forward/backward phase not spent computing, which includes transfers) and compared with GPipe's
- * {@code (S - 1) / (M + S - 1)}. The loss curves are compared too.
+ * {@code (S - 1) / (M + S - 1)} (the same for 1F1B, which reorders the passes but does not shorten
+ * the pipeline's fill and drain). Memory: {@code held} is, per stage, the most micro-batches whose
+ * activations (autograd graphs) it kept at once: M on every stage under GPipe, at most
+ * {@code S - k} on stage k under 1F1B. The loss curves are compared too.
  */
 public final class PipelineBench {
   private PipelineBench() {
@@ -37,9 +42,18 @@ public final class PipelineBench {
 
   /** @param args profile, stage counts, micro-batches, batch, seq, steps */
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: PipelineBench <profile> <stage counts, e.g. 2,3> <micro-batches> <batch> <seq> <steps>");
+    if (args.length != 6 && args.length != 7) {
+      System.err.println("usage: PipelineBench <profile> <stage counts, e.g. 2,3> <micro-batches> <batch> <seq> <steps>"
+          + " [schedules, default gpipe,1f1b]");
       System.exit(2);
+    }
+    List<Schedule> schedules = new ArrayList<>();
+    for (String s : (args.length == 7 ? args[6] : "gpipe,1f1b").split(",")) {
+      schedules.add(switch (s.strip().toLowerCase(Locale.ROOT)) {
+        case "gpipe" -> Schedule.GPIPE;
+        case "1f1b" -> Schedule.ONE_F_ONE_B;
+        default -> throw new IllegalArgumentException("schedule '" + s + "' is gpipe or 1f1b");
+      });
     }
     String profile = args[0];
     List<Integer> stageCounts = new ArrayList<>();
@@ -67,19 +81,29 @@ public final class PipelineBench {
     Path tmp = Files.createTempDirectory("pipeline-bench");
     try {
       for (int n : stageCounts) {
-        PipelineLayout layout = PipelineLayout.even(run.modelProfile(), n);
-        try (PipelineCoordinator c = new PipelineCoordinator(vertx, run, layout,
-            LocalJvmStageLauncher.sameClasspath("-Xmx2g"),
-            new PipelineCoordinator.Options(Duration.ofSeconds(120), Duration.ofSeconds(600), 0, tmp.resolve("s" + n),
-                0))) {
-          c.start();
-          PipelineCoordinator.Result r = c.train(new PackedBatches(stream, batch, seq, 1, "bench"), null);
-          double maxDiff = 0;
-          for (int i = 0; i < steps; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(r.losses().get(i) - first.losses().get(i)));
+        for (Schedule schedule : schedules) {
+          PipelineLayout layout = PipelineLayout.even(run.modelProfile(), n);
+          try (PipelineCoordinator c = new PipelineCoordinator(vertx, run, layout,
+              LocalJvmStageLauncher.sameClasspath("-Xmx2g"),
+              new PipelineCoordinator.Options(Duration.ofSeconds(120), Duration.ofSeconds(600), 0,
+                  tmp.resolve("s" + n + schedule), 0, schedule))) {
+            c.start();
+            PipelineCoordinator.Result r = c.train(new PackedBatches(stream, batch, seq, 1, "bench"), null);
+            double maxDiff = 0;
+            for (int i = 0; i < steps; i++) {
+              maxDiff = Math.max(maxDiff, Math.abs(r.losses().get(i) - first.losses().get(i)));
+            }
+            int[] held = new int[n];
+            for (PipelineCoordinator.StepRecord s : r.steps()) {
+              for (int k = 0; k < n; k++) {
+                held[k] = Math.max(held[k], s.peakHeld()[k]);
+              }
+            }
+            rows.add(new Row(n + " stages " + String.join(",", layout.spans().stream().map(Object::toString).toList())
+                + (schedule == Schedule.GPIPE ? " gpipe" : " 1f1b"), r.tokensPerSecond(warmup),
+                r.bubbleFraction(warmup), (n - 1) / (double) (micro + n - 1),
+                String.join(",", java.util.Arrays.stream(held).mapToObj(Integer::toString).toList()), maxDiff));
           }
-          rows.add(new Row(n + " stages " + String.join(",", layout.spans().stream().map(Object::toString).toList()),
-              r.tokensPerSecond(warmup), r.bubbleFraction(warmup), (n - 1) / (double) (micro + n - 1), maxDiff));
         }
       }
     } finally {
@@ -91,17 +115,18 @@ public final class PipelineBench {
     System.out.printf(Locale.ROOT, "profile %s, FULL, %d micro-batches of %d x %d tokens per step, %d steps (the first"
         + " %d not timed), one intra-op thread per JVM, %d cores%n", profile, micro, batch, seq, steps, warmup,
         Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "%-22s %12s %10s %12s %13s %11s%n", "run", "tokens/s", "vs_single",
-        "bubble_meas", "bubble_gpipe", "max|dloss|");
-    System.out.printf(Locale.ROOT, "%-22s %12.1f %10.2f %12s %13s %11s%n", "single process", best, 1.0, "-", "-",
-        "-");
+    System.out.printf(Locale.ROOT, "%-27s %10s %10s %12s %13s %9s %11s%n", "run", "tokens/s", "vs_single",
+        "bubble_meas", "bubble_gpipe", "held", "max|dloss|");
+    System.out.printf(Locale.ROOT, "%-27s %10.1f %10.2f %12s %13s %9s %11s%n", "single process", best, 1.0, "-", "-",
+        "-", "-");
     for (Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-22s %12.1f %10.2f %12.3f %13.3f %11.1e%n", r.name(), r.tokensPerSecond(),
-          r.tokensPerSecond() / best, r.bubble(), r.gpipeBubble(), r.maxLossDiff());
+      System.out.printf(Locale.ROOT, "%-27s %10.1f %10.2f %12.3f %13.3f %9s %11.1e%n", r.name(), r.tokensPerSecond(),
+          r.tokensPerSecond() / best, r.bubble(), r.gpipeBubble(), r.held(), r.maxLossDiff());
     }
   }
 
-  private record Row(String name, double tokensPerSecond, double bubble, double gpipeBubble, double maxLossDiff) {
+  private record Row(String name, double tokensPerSecond, double bubble, double gpipeBubble, String held,
+      double maxLossDiff) {
   }
 
   private record Measured(double tokensPerSecond, List<Double> losses) {

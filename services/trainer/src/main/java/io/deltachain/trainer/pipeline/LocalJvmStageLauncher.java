@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts each stage as its own JVM on this machine ({@code java -cp <classpath> PipelineStageMain
- * 127.0.0.1 0}), listening on loopback. The child's standard input stays a pipe to this process,
- * so a stage exits if its parent dies.
+ * 127.0.0.1 0 --work-dir <temp>}), listening on loopback, with a fresh work directory that is
+ * removed when the stage is closed. The child's standard input stays a pipe to this process, so a
+ * stage exits if its parent dies.
  */
 public final class LocalJvmStageLauncher implements StageLauncher {
   private static final int KEPT_LINES = 60;
@@ -58,8 +60,17 @@ public final class LocalJvmStageLauncher implements StageLauncher {
     cmd.add(PipelineStageMain.class.getName());
     cmd.add("127.0.0.1");
     cmd.add("0");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    LocalStage s = new LocalStage(stage, p);
+    Path workDir = Files.createTempDirectory("deltachain-stage-" + stage + "-");
+    cmd.add("--work-dir");
+    cmd.add(workDir.toString());
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      deleteQuietly(workDir);
+      throw e;
+    }
+    LocalStage s = new LocalStage(stage, p, workDir);
     try {
       s.awaitReady(startTimeout);
     } catch (IOException | RuntimeException e) {
@@ -73,13 +84,15 @@ public final class LocalJvmStageLauncher implements StageLauncher {
   private static final class LocalStage implements StageProcess {
     private final int stage;
     private final Process process;
+    private final Path workDir;
     private final Deque<String> lines = new ArrayDeque<>();
     private String host;
     private int port = -1;
 
-    LocalStage(int stage, Process process) {
+    LocalStage(int stage, Process process, Path workDir) {
       this.stage = stage;
       this.process = process;
+      this.workDir = workDir;
       Thread reader = new Thread(this::drain, "stage-" + stage + "-output");
       reader.setDaemon(true);
       reader.start();
@@ -156,19 +169,19 @@ public final class LocalJvmStageLauncher implements StageLauncher {
 
     @Override
     public void close() {
-      if (!process.isAlive()) {
-        return;
-      }
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      if (process.isAlive()) {
+        process.destroy();
+        try {
+          if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+          }
+        } catch (InterruptedException e) {
           process.destroyForcibly();
-          process.waitFor(10, TimeUnit.SECONDS);
+          Thread.currentThread().interrupt();
         }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
+      deleteQuietly(workDir);
     }
 
     /** @return the process, for tests that kill a stage */
@@ -179,6 +192,14 @@ public final class LocalJvmStageLauncher implements StageLauncher {
     @Override
     public String toString() {
       return "stage " + stage + " (pid " + process.pid() + ", " + host + ":" + port + ")";
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      StageCheckpoint.deleteRecursively(dir);
+    } catch (IOException ignored) {
+      // a temporary directory; the OS cleans up what is left
     }
   }
 

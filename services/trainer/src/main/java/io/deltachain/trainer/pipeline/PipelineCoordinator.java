@@ -5,14 +5,18 @@ import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.BatchSource;
 import io.deltachain.trainer.pipeline.proto.AbortRequest;
 import io.deltachain.trainer.pipeline.proto.ApplyRequest;
+import io.deltachain.trainer.pipeline.proto.CheckpointReply;
 import io.deltachain.trainer.pipeline.proto.CheckpointRequest;
+import io.deltachain.trainer.pipeline.proto.DeltaOut;
 import io.deltachain.trainer.pipeline.proto.FinishReply;
 import io.deltachain.trainer.pipeline.proto.FinishRequest;
 import io.deltachain.trainer.pipeline.proto.LayerFactor;
 import io.deltachain.trainer.pipeline.proto.LayerSquare;
 import io.deltachain.trainer.pipeline.proto.LinkRequest;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
+import io.deltachain.trainer.pipeline.proto.RestoreReply;
 import io.deltachain.trainer.pipeline.proto.RestoreRequest;
+import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.pipeline.proto.StageSetup;
 import io.deltachain.trainer.pipeline.proto.StepReport;
 import io.deltachain.trainer.pipeline.proto.StepRequest;
@@ -23,6 +27,7 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +58,16 @@ import org.slf4j.LoggerFactory;
  * the step, the resumed run computes what the uninterrupted one would have. Each recovery is
  * reported ({@link Recovery}): which stages were replaced and how many steps were redone.
  *
- * <p>Checkpoints live on each stage's disk at the path the coordinator names; a replacement
- * started elsewhere would need that directory copied first (here every stage runs on one host).
- * Blocking: call from a worker or main thread, never from an event loop.
+ * <p>Checkpoints: each stage writes its own in its work directory, and the coordinator fetches a
+ * copy of each (one archive per stage, over gRPC, hash checked) into {@link Options#checkpointRoot}
+ * before it counts the checkpoint as taken. A stage that survives a failure rolls back to its own
+ * copy; a replacement (a fresh local process, or a spare endpoint on another machine) is configured
+ * with the dead stage's span and receives the coordinator's copy ({@code RestoreFrom}), so nothing
+ * depends on the stages sharing a disk. Checkpoints are named after their step, and the previous
+ * one is kept until the next is complete on every stage, so a failure during a checkpoint still
+ * rolls back to a consistent step.
+ *
+ * <p>Blocking: call from a worker or main thread, never from an event loop.
  */
 public final class PipelineCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineCoordinator.class);
@@ -64,16 +76,29 @@ public final class PipelineCoordinator implements AutoCloseable {
    * @param callTimeout deadline of short calls (configure, link, apply, abort, checkpoint)
    * @param stepTimeout deadline of a whole step's forward and backward passes
    * @param checkpointEvery steps between coordinated stage checkpoints (0 = only at step 0)
-   * @param checkpointRoot where stage {@code k} keeps its checkpoint ({@code stage-k})
+   * @param checkpointRoot where the coordinator keeps its copy of stage {@code k}'s checkpoints
+   *     ({@code stage-k/checkpoint-<step>.zip})
+   * @param schedule GPipe (every forward, then every backward) or 1F1B (stage {@code k} of
+   *     {@code S} holds at most {@code S - k} micro-batches' activations); the same arithmetic in the
+   *     same order, so the same losses
    * @param maxRecoveries how many stage failures a run survives before giving up
    */
   public record Options(Duration callTimeout, Duration stepTimeout, int checkpointEvery, Path checkpointRoot,
-      int maxRecoveries) {
+      int maxRecoveries, Schedule schedule) {
     /** Validates. */
     public Options {
       if (checkpointEvery < 0 || maxRecoveries < 0) {
         throw new IllegalArgumentException("checkpointEvery and maxRecoveries must not be negative");
       }
+      if (schedule == null || schedule == Schedule.UNRECOGNIZED) {
+        throw new IllegalArgumentException("a schedule is GPIPE or ONE_F_ONE_B");
+      }
+    }
+
+    /** GPipe. */
+    public Options(Duration callTimeout, Duration stepTimeout, int checkpointEvery, Path checkpointRoot,
+        int maxRecoveries) {
+      this(callTimeout, stepTimeout, checkpointEvery, checkpointRoot, maxRecoveries, Schedule.GPIPE);
     }
   }
 
@@ -102,9 +127,10 @@ public final class PipelineCoordinator implements AutoCloseable {
    * @param applyNanos time of the Apply calls
    * @param busyNanos per stage, time spent computing this step
    * @param tokens tokens trained on
+   * @param peakHeld per stage, the most micro-batches whose activations it held at once
    */
   public record StepRecord(long step, double loss, double globalNorm, long passNanos, long applyNanos,
-      long[] busyNanos, long tokens) {
+      long[] busyNanos, long tokens, int[] peakHeld) {
   }
 
   /**
@@ -176,6 +202,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     }
   }
 
+  private final Vertx vertx;
   private final PipelineRun run;
   private final PipelineLayout layout;
   private final StageLauncher launcher;
@@ -197,6 +224,7 @@ public final class PipelineCoordinator implements AutoCloseable {
       throw new IllegalArgumentException("the layout covers " + layout.numLayers() + " layers, the model has "
           + run.modelProfile().numLayers());
     }
+    this.vertx = vertx;
     this.run = run;
     this.layout = layout;
     this.launcher = launcher;
@@ -232,7 +260,8 @@ public final class PipelineCoordinator implements AutoCloseable {
       configure(k);
     }
     linkAll();
-    checkpointAll();
+    checkpointAll(0);
+    checkpointStep = 0;
   }
 
   private void configure(int k) {
@@ -252,17 +281,50 @@ public final class PipelineCoordinator implements AutoCloseable {
     }
   }
 
-  private Path checkpointDir(int k) {
-    return options.checkpointRoot().resolve("stage-" + k).toAbsolutePath();
+  private static String checkpointName(long step) {
+    return "checkpoint-" + step;
   }
 
-  private void checkpointAll() {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int k = 0; k < processes.length; k++) {
-      fs.add(call(k, PipelineStageGrpcClient.Checkpoint,
-          CheckpointRequest.newBuilder().setDir(checkpointDir(k).toString()).build(), options.callTimeout()));
+  private Path checkpointCopy(int k, long step) {
+    return options.checkpointRoot().resolve("stage-" + k).resolve(checkpointName(step) + ".zip").toAbsolutePath();
+  }
+
+  /**
+   * Every stage saves its state as of {@code step} and the coordinator fetches a copy of each;
+   * only then may the caller count it as the checkpoint to roll back to. The last complete one is
+   * kept on the stages and here until then.
+   */
+  private void checkpointAll(long step) {
+    String name = checkpointName(step);
+    CheckpointRequest.Builder req = CheckpointRequest.newBuilder().setDir(name);
+    if (step != checkpointStep) {
+      req.setKeep(checkpointName(checkpointStep));
     }
-    await(Future.all(fs), options.callTimeout());
+    List<Future<CheckpointReply>> saved = new ArrayList<>();
+    for (int k = 0; k < processes.length; k++) {
+      saved.add(call(k, PipelineStageGrpcClient.Checkpoint, req.build(), options.callTimeout()));
+    }
+    List<CheckpointReply> replies = await(Future.all(saved).map(cf -> cf.<CheckpointReply>list()), options.callTimeout());
+    List<Future<?>> fetched = new ArrayList<>();
+    for (int k = 0; k < processes.length; k++) {
+      fetched.add(client(k).readFile(vertx, replies.get(k).getArchive(), checkpointCopy(k, step),
+          options.stepTimeout()));
+    }
+    awaitStage(Future.all(fetched), options.stepTimeout(), "fetching the checkpoint of step " + step);
+    for (int k = 0; k < processes.length; k++) {
+      try (var copies = Files.list(checkpointCopy(k, step).getParent())) {
+        for (Path c : copies.toList()) {
+          String n = c.getFileName().toString();
+          if (!n.equals(checkpointName(step) + ".zip") && !n.equals(checkpointName(checkpointStep) + ".zip")) {
+            Files.deleteIfExists(c);
+          }
+        }
+      } catch (IOException e) {
+        LOG.warn("could not remove old checkpoint copies of stage {}: {}", k, e.toString());
+      }
+    }
+    LOG.info("checkpoint of step {} taken: {} bytes from {} stages", step,
+        replies.stream().mapToLong(CheckpointReply::getArchiveSize).sum(), processes.length);
   }
 
   /**
@@ -293,7 +355,7 @@ public final class PipelineCoordinator implements AutoCloseable {
         l.stepDone(r);
         step++;
         if (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0 && step < steps) {
-          checkpointAll();
+          checkpointAll(step);
           checkpointStep = step;
         }
       } catch (StageClient.StageCallException f) {
@@ -319,7 +381,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     int last = processes.length - 1;
     Batch b0 = batches.get(0);
     StepRequest.Builder common = StepRequest.newBuilder().setStep(step).setMicroBatches(batches.size())
-        .setBatchSize(b0.size()).setSequenceLength(b0.length());
+        .setBatchSize(b0.size()).setSequenceLength(b0.length()).setSchedule(options.schedule());
     List<Future<StepReport>> fs = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int k = 0; k < processes.length; k++) {
@@ -346,6 +408,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     long pass = System.nanoTime() - t0;
     Map<Integer, Double> squares = new TreeMap<>();
     long[] busy = new long[reports.size()];
+    int[] held = new int[reports.size()];
     for (int k = 0; k < reports.size(); k++) {
       StepReport r = reports.get(k);
       if (!r.getFinite()) {
@@ -355,6 +418,7 @@ public final class PipelineCoordinator implements AutoCloseable {
         squares.merge(s.getLayer(), s.getSquaredNorm(), Double::sum);
       }
       busy[k] = r.getBusyNanos();
+      held[k] = r.getPeakHeld();
     }
     ClipRule rule = ClipRule.decide(squares, run.training().maxGradNorm(), run.training().maxLayerGradNorm());
     ApplyRequest.Builder apply = ApplyRequest.newBuilder().setStep(step)
@@ -368,10 +432,13 @@ public final class PipelineCoordinator implements AutoCloseable {
     awaitStage(Future.all(applied), options.callTimeout(), "applying step " + step);
     long applyNanos = System.nanoTime() - t1;
     double loss = reports.get(last).getLossSum() / batches.size();
-    return new StepRecord(step, loss, rule.globalNorm(), pass, applyNanos, busy, reports.get(0).getTokens());
+    return new StepRecord(step, loss, rule.globalNorm(), pass, applyNanos, busy, reports.get(0).getTokens(), held);
   }
 
-  /** Finds the stages that no longer answer, replaces them, rolls every stage back and re-links. */
+  /**
+   * Finds the stages that no longer answer, replaces them (the replacement gets the coordinator's
+   * copy of the dead stage's checkpoint), rolls every other stage back to its own and re-links.
+   */
   private List<Integer> recover() {
     List<Integer> replaced = new ArrayList<>();
     Duration probe = options.callTimeout();
@@ -398,38 +465,97 @@ public final class PipelineCoordinator implements AutoCloseable {
         replaced.add(k);
       }
     }
-    List<Future<?>> fs = new ArrayList<>();
+    String name = checkpointName(checkpointStep);
+    List<Future<RestoreReply>> fs = new ArrayList<>();
     for (int k = 0; k < processes.length; k++) {
-      fs.add(call(k, PipelineStageGrpcClient.Restore,
-          RestoreRequest.newBuilder().setDir(checkpointDir(k).toString()).build(), options.callTimeout()));
+      fs.add(replaced.contains(k)
+          ? client(k).restoreFrom(vertx, checkpointCopy(k, checkpointStep), name, options.stepTimeout())
+          : call(k, PipelineStageGrpcClient.Restore, RestoreRequest.newBuilder().setDir(name).build(),
+              options.callTimeout()));
     }
-    await(Future.all(fs), options.callTimeout());
+    List<RestoreReply> restored = awaitStage(Future.all(fs).map(cf -> cf.<RestoreReply>list()), options.stepTimeout(),
+        "restoring the checkpoint of step " + checkpointStep);
+    for (int k = 0; k < restored.size(); k++) {
+      if (restored.get(k).getStep() != checkpointStep) {
+        throw new PipelineException("stage " + k + " restored step " + restored.get(k).getStep() + ", not "
+            + checkpointStep, null);
+      }
+    }
     linkAll();
     return replaced;
   }
 
   /**
-   * Has every stage write its deltas and activation record.
+   * One stage's output, fetched into the coordinator's directory.
    *
-   * @param outDir directory; stage {@code k} writes into {@code stage-k}
+   * @param stage the stage index
+   * @param span its layers
+   * @param deltas its delta files, ordered by layer
+   * @param activationRecord its activation record (JSON)
+   * @param activationRecordSha256 the record's hash, as in every delta's metadata
+   */
+  public record StageOutput(int stage, io.deltachain.core.profile.LayerRange span, List<DeltaOutput> deltas,
+      Path activationRecord, String activationRecordSha256) {
+  }
+
+  /**
+   * One delta file.
+   *
+   * @param layer the layer (Hugging Face name)
+   * @param file where it is here
+   * @param sha256 its hex SHA-256 (checked on arrival)
+   * @param bytes its size
+   */
+  public record DeltaOutput(String layer, Path file, String sha256, long bytes) {
+  }
+
+  /**
+   * Has every stage write its deltas and activation record, then fetches them (hash checked).
+   *
+   * @param outDir directory here; stage {@code k}'s files go into {@code stage-k}
    * @param roundId the round
    * @param trainerIds one trainer id per stage
    * @param baseHash hash of the base checkpoint
-   * @return one reply per stage
+   * @return one output per stage
    */
-  public List<FinishReply> finish(Path outDir, long roundId, List<String> trainerIds, ContentHash baseHash) {
-    List<FinishReply> out = new ArrayList<>();
+  public List<StageOutput> finish(Path outDir, long roundId, List<String> trainerIds, ContentHash baseHash) {
+    if (trainerIds.size() != processes.length) {
+      throw new IllegalArgumentException(processes.length + " stages need " + processes.length + " trainer ids, got "
+          + trainerIds.size());
+    }
+    List<StageOutput> out = new ArrayList<>();
     for (int k = 0; k < processes.length; k++) {
-      FinishRequest req = FinishRequest.newBuilder().setOutDir(outDir.resolve("stage-" + k).toAbsolutePath().toString())
-          .setRoundId(roundId).setTrainerId(trainerIds.get(k)).setBaseHash(baseHash.hex()).build();
-      out.add(await(call(k, PipelineStageGrpcClient.Finish, req, options.stepTimeout()), options.stepTimeout()));
+      FinishRequest req = FinishRequest.newBuilder().setOutDir("deltas").setRoundId(roundId)
+          .setTrainerId(trainerIds.get(k)).setBaseHash(baseHash.hex()).build();
+      FinishReply reply = await(call(k, PipelineStageGrpcClient.Finish, req, options.stepTimeout()),
+          options.stepTimeout());
+      Path dir = outDir.resolve("stage-" + k).toAbsolutePath();
+      List<DeltaOutput> deltas = new ArrayList<>();
+      for (DeltaOut d : reply.getDeltasList()) {
+        Path target = dir.resolve(Path.of(d.getPath()).getFileName().toString());
+        FileTransfer.Received r = awaitStage(client(k).readFile(vertx, d.getPath(), target, options.stepTimeout()),
+            options.stepTimeout(), "fetching " + d.getPath() + " of stage " + k);
+        if (!r.sha256().equals(d.getSha256())) {
+          throw new PipelineException("stage " + k + " said " + d.getPath() + " hashes to " + d.getSha256()
+              + " but sent a file hashing to " + r.sha256(), null);
+        }
+        deltas.add(new DeltaOutput(d.getLayer(), target, r.sha256(), r.bytes()));
+      }
+      Path record = dir.resolve(Path.of(reply.getActivationRecordPath()).getFileName().toString());
+      awaitStage(client(k).readFile(vertx, reply.getActivationRecordPath(), record, options.stepTimeout()),
+          options.stepTimeout(), "fetching the activation record of stage " + k);
+      out.add(new StageOutput(k, layout.span(k), List.copyOf(deltas), record, reply.getActivationRecordSha256()));
     }
     return out;
   }
 
   private <Q, R> Future<R> call(int k, ServiceMethod<R, Q> method, Q message, Duration timeout) {
+    return client(k).call(method, message, timeout);
+  }
+
+  private StageClient client(int k) {
     StageLauncher.StageProcess p = processes[k];
-    return new StageClient(client, p.host(), p.port(), "stage " + k).call(method, message, timeout);
+    return new StageClient(client, p.host(), p.port(), "stage " + k);
   }
 
   private static <T> T await(Future<T> f, Duration timeout) {

@@ -19,6 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * A pipeline stage's private resume checkpoint: the tensors it trains, their AdamW moments and
@@ -125,6 +129,54 @@ final class StageCheckpoint {
       }
     }
     return new Restored(state.getInteger("step"), ActivationRecord.fromJson(state.getJsonObject("activations")));
+  }
+
+  /**
+   * Puts a checkpoint directory into one file (a zip of its files, stored without compression:
+   * float tensors do not compress), so it can travel to a replacement stage on another machine.
+   */
+  static long pack(Path dir, Path archive) throws IOException {
+    if (!Files.isRegularFile(dir.resolve("state.json"))) {
+      throw new IOException("no stage checkpoint in " + dir + " (state.json missing)");
+    }
+    Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
+    try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)));
+        var files = Files.list(dir)) {
+      zip.setLevel(Deflater.NO_COMPRESSION);
+      for (Path f : files.sorted().toList()) {
+        zip.putNextEntry(new ZipEntry(f.getFileName().toString()));
+        Files.copy(f, zip);
+        zip.closeEntry();
+      }
+    }
+    Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return Files.size(archive);
+  }
+
+  /**
+   * Unpacks {@link #pack}'s file into {@code dir} (replaced only once every file is out). Refuses
+   * entries that are not plain file names and archives without a {@code state.json}.
+   */
+  static void unpack(Path archive, Path dir) throws IOException {
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".unpack");
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        String name = e.getName();
+        if (e.isDirectory() || name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+          throw new IOException("stage checkpoint archive " + archive.getFileName() + " holds an entry '" + name
+              + "' that is not a plain file name");
+        }
+        Files.copy(zip, tmp.resolve(name));
+      }
+    }
+    if (!Files.isRegularFile(tmp.resolve("state.json"))) {
+      deleteRecursively(tmp);
+      throw new IOException("stage checkpoint archive " + archive.getFileName() + " holds no state.json");
+    }
+    deleteRecursively(dir);
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
   }
 
   static void deleteRecursively(Path p) throws IOException {

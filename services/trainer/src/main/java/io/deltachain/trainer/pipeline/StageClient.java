@@ -1,11 +1,17 @@
 package io.deltachain.trainer.pipeline;
 
+import io.deltachain.trainer.pipeline.proto.FileChunk;
+import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
+import io.deltachain.trainer.pipeline.proto.ReadFileRequest;
+import io.deltachain.trainer.pipeline.proto.RestoreReply;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -44,10 +50,53 @@ public final class StageClient {
   public <Q, R> Future<R> call(ServiceMethod<R, Q> method, Q message, Duration timeout) {
     String what = name + " " + method.methodName();
     long start = System.nanoTime();
-    return client.request(address, method).compose(req -> {
+    return explain(client.request(address, method).compose(req -> {
       req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return req.send(message).compose(StageClient::last);
-    }).recover(t -> {
+    }), what, start, timeout);
+  }
+
+  /**
+   * Fetches a file from the stage's work directory ({@code ReadFile}), checking its hash.
+   *
+   * @param vertx for file I/O
+   * @param file its name on the stage
+   * @param target where it goes here (replaced once complete)
+   * @param timeout the whole transfer's deadline
+   * @return the file, or a failed future with a {@link StageCallException}
+   */
+  public Future<FileTransfer.Received> readFile(Vertx vertx, String file, Path target, Duration timeout) {
+    String what = name + " ReadFile " + file;
+    long start = System.nanoTime();
+    return explain(client.request(address, PipelineStageGrpcClient.ReadFile).compose(req -> {
+      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return req.send(ReadFileRequest.newBuilder().setName(file).build());
+    }).compose(resp -> FileTransfer.receive(vertx, resp, target).recover(t ->
+        Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK ? statusOf(resp, t) : t))),
+        what, start, timeout);
+  }
+
+  /**
+   * Streams a checkpoint archive to the stage, which restores it ({@code RestoreFrom}).
+   *
+   * @param vertx for file I/O
+   * @param archive the archive here
+   * @param checkpointName the name the stage keeps it under
+   * @param timeout the whole transfer's deadline
+   * @return the stage's reply, or a failed future with a {@link StageCallException}
+   */
+  public Future<RestoreReply> restoreFrom(Vertx vertx, Path archive, String checkpointName, Duration timeout) {
+    String what = name + " RestoreFrom " + checkpointName;
+    long start = System.nanoTime();
+    return explain(client.request(address, PipelineStageGrpcClient.RestoreFrom).compose(req -> {
+      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Future<GrpcClientResponse<FileChunk, RestoreReply>> resp = req.response();
+      return FileTransfer.send(vertx, archive, checkpointName, req).onFailure(t -> req.cancel()).compose(v -> resp);
+    }).compose(StageClient::last), what, start, timeout);
+  }
+
+  private static <R> Future<R> explain(Future<R> f, String what, long start, Duration timeout) {
+    return f.recover(t -> {
       // The client cancels the call when its deadline passes; say so rather than just CANCELLED.
       boolean late = System.nanoTime() - start >= timeout.toNanos();
       String msg = late ? what + " got no answer within its deadline of " + timeout.toSeconds() + " s ("
@@ -85,7 +134,12 @@ public final class StageClient {
   public static final class StageCallException extends RuntimeException {
     private final GrpcStatus status;
 
-    StageCallException(GrpcStatus status, String message, Throwable cause) {
+    /**
+     * @param status the status
+     * @param message what failed, naming the stage
+     * @param cause the underlying failure
+     */
+    public StageCallException(GrpcStatus status, String message, Throwable cause) {
       super(message, cause);
       this.status = status;
     }

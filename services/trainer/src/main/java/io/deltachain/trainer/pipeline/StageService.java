@@ -8,6 +8,8 @@ import io.deltachain.core.profile.LayerRange;
 import io.deltachain.trainer.pipeline.proto.AbortReply;
 import io.deltachain.trainer.pipeline.proto.ApplyReply;
 import io.deltachain.trainer.pipeline.proto.ApplyRequest;
+import io.deltachain.trainer.pipeline.proto.CheckpointRequest;
+import io.deltachain.trainer.pipeline.proto.ReadFileRequest;
 import io.deltachain.trainer.pipeline.proto.CheckpointReply;
 import io.deltachain.trainer.pipeline.proto.DeltaOut;
 import io.deltachain.trainer.pipeline.proto.FinishReply;
@@ -19,7 +21,11 @@ import io.deltachain.trainer.pipeline.proto.LinkRequest;
 import io.deltachain.trainer.pipeline.proto.MicroBatchHashes;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcService;
+import io.deltachain.trainer.pipeline.proto.FileChunk;
+import io.deltachain.trainer.pipeline.proto.ResetReply;
 import io.deltachain.trainer.pipeline.proto.RestoreReply;
+import io.deltachain.trainer.pipeline.proto.Schedule;
+import io.deltachain.trainer.pipeline.proto.StageStatus;
 import io.deltachain.trainer.pipeline.proto.StageReady;
 import io.deltachain.trainer.pipeline.proto.StageSetup;
 import io.deltachain.trainer.pipeline.proto.StepReport;
@@ -55,6 +61,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +75,12 @@ import org.slf4j.LoggerFactory;
  * compute thread: the {@link StageWorker}, the step in flight and its collector. State owned by the
  * event loop: the two links.
  *
+ * <p>Files: the stage writes only inside its work directory. Checkpoint and output names in
+ * requests are relative names there, and {@code ReadFile} serves only files under it, so a
+ * coordinator on another machine can neither write nor read elsewhere on the stage's disk. A
+ * checkpoint is also packed into one archive that the coordinator fetches and, when this stage
+ * dies, streams to its replacement ({@code RestoreFrom}). {@code Reset} empties the directory.
+ *
  * <p>Failures end the step with a gRPC status the coordinator reads: INVALID_ARGUMENT for a bad
  * request, FAILED_PRECONDITION for a call out of order, UNAVAILABLE when a neighbour's link broke
  * mid-step, INTERNAL otherwise.
@@ -76,9 +89,14 @@ public final class StageService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StageService.class);
   /** Message limit of the stage's gRPC server and client: a step's tokens travel in one message. */
   public static final long MAX_MESSAGE_BYTES = 64L << 20;
+  /** What a name in a request may look like: relative, plain parts, no {@code ..}. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
+  private static final String CHECKPOINT_PREFIX = "checkpoint";
 
   private final String host;
   private final int port;
+  private final Path workDir;
+  private final boolean ownsWorkDir;
   private HttpServer server;
   private GrpcClient client;
   private Context context;
@@ -104,10 +122,23 @@ public final class StageService extends VerticleBase {
   private static final class StepRun {
     final StepRequest request;
     final Promise<StepReport> reply;
+    /** Most micro-batches that may sit between forward and backward on this stage. */
+    final int limit;
+    /** Activations received and not yet through forward, by micro-batch (they arrive in order). */
+    final TreeMap<Integer, BoundaryTensor> waiting = new TreeMap<>();
+    int nextTokens;
+    int forwards;
+    int backwards;
+    int peakHeld;
 
-    StepRun(StepRequest request, Promise<StepReport> reply) {
+    StepRun(StepRequest request, Promise<StepReport> reply, int limit) {
       this.request = request;
       this.reply = reply;
+      this.limit = limit;
+    }
+
+    boolean oneFOneB() {
+      return request.getSchedule() == Schedule.ONE_F_ONE_B;
     }
   }
 
@@ -122,12 +153,35 @@ public final class StageService extends VerticleBase {
   }
 
   /**
+   * A stage with a temporary work directory, deleted when the stage stops.
+   *
    * @param host address to listen on
    * @param port port, 0 for any free one
+   * @throws IOException when the directory cannot be made
    */
-  public StageService(String host, int port) {
+  public StageService(String host, int port) throws IOException {
+    this(host, port, Files.createTempDirectory("deltachain-stage-"), true);
+  }
+
+  /**
+   * @param host address to listen on
+   * @param port port, 0 for any free one
+   * @param workDir where the stage keeps checkpoints and outputs (created; kept when the stage stops)
+   */
+  public StageService(String host, int port, Path workDir) {
+    this(host, port, workDir, false);
+  }
+
+  private StageService(String host, int port, Path workDir, boolean ownsWorkDir) {
     this.host = host;
     this.port = port;
+    this.workDir = workDir.toAbsolutePath().normalize();
+    this.ownsWorkDir = ownsWorkDir;
+  }
+
+  /** @return the directory the stage writes in */
+  public Path workDir() {
+    return workDir;
   }
 
   /** @return the port bound */
@@ -149,15 +203,20 @@ public final class StageService extends VerticleBase {
       return reply.future();
     });
     unary(grpc, PipelineStageGrpcService.Apply, req -> onCompute(() -> apply(req)));
-    unary(grpc, PipelineStageGrpcService.Checkpoint, req -> onCompute(() -> {
-      requireWorker().saveCheckpoint(Path.of(req.getDir()));
-      return CheckpointReply.newBuilder().setStep(worker.step()).build();
-    }));
+    unary(grpc, PipelineStageGrpcService.Checkpoint, req -> onCompute(() -> checkpoint(req)));
     unary(grpc, PipelineStageGrpcService.Restore, req -> onCompute(() -> {
       failStep(new StageException(GrpcStatus.ABORTED, "the stage was rolled back to a checkpoint"));
-      requireWorker().restoreCheckpoint(Path.of(req.getDir()));
+      requireWorker().restoreCheckpoint(checkpointDir(req.getDir()));
       return RestoreReply.newBuilder().setStep(worker.step()).build();
     }));
+    grpc.callHandler(PipelineStageGrpcService.ReadFile, req -> req.handler(msg -> readFile(msg.getName(),
+        req.response())));
+    grpc.callHandler(PipelineStageGrpcService.RestoreFrom, this::restoreFrom);
+    unary(grpc, PipelineStageGrpcService.Status, req -> onCompute(this::status));
+    unary(grpc, PipelineStageGrpcService.Reset, req -> {
+      dropLinks();
+      return onCompute(this::reset);
+    });
     unary(grpc, PipelineStageGrpcService.Abort, req -> onCompute(() -> {
       failStep(new StageException(GrpcStatus.ABORTED, "step aborted by the coordinator"));
       if (worker != null) {
@@ -166,7 +225,9 @@ public final class StageService extends VerticleBase {
       return AbortReply.getDefaultInstance();
     }));
     unary(grpc, PipelineStageGrpcService.Finish, req -> onCompute(() -> finish(req)));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc).listen()
+    return vertx.executeBlocking(() -> Files.createDirectories(workDir))
+        .compose(d -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc)
+            .listen())
         .onSuccess(s -> server = s);
   }
 
@@ -179,6 +240,13 @@ public final class StageService extends VerticleBase {
         if (worker != null) {
           worker.close();
           worker = null;
+        }
+        if (ownsWorkDir) {
+          try {
+            StageCheckpoint.deleteRecursively(workDir);
+          } catch (IOException e) {
+            LOG.warn("could not remove the stage's work directory {}: {}", workDir, e.toString());
+          }
         }
       });
       compute.shutdown();
@@ -278,32 +346,84 @@ public final class StageService extends VerticleBase {
       if (worker.isLast() && req.getLabelsCount() != tokens) {
         throw new IllegalArgumentException("the last stage needs " + tokens + " labels, got " + req.getLabelsCount());
       }
+      if (req.getSchedule() == Schedule.UNRECOGNIZED) {
+        throw new IllegalArgumentException("unknown schedule " + req.getScheduleValue());
+      }
       worker.beginStep(req.getStep());
-      inFlight = new StepRun(req, reply);
+      // 1F1B: the stage k of S keeps S - k micro-batches in flight (the last one goes forward then
+      // straight back); GPipe: no limit, and the last stage starts backward after every forward.
+      int limit = req.getSchedule() == Schedule.ONE_F_ONE_B ? setup.getStageCount() - setup.getStageIndex()
+          : Integer.MAX_VALUE;
+      inFlight = new StepRun(req, reply, limit);
       collector = Engine.getInstance().newGradientCollector();
     } catch (RuntimeException e) {
       reply.fail(e);
       return;
     }
     try {
-      if (worker.isFirst()) {
-        for (int m = 0; m < req.getMicroBatches(); m++) {
-          BoundaryTensor out = worker.forwardTokens(m, slice(req.getTokensList(), m), labels(m));
-          if (out != null) {
-            send(TensorKind.ACTIVATION, req.getStep(), m, out);
-          }
-        }
-        afterForward();
-      } else if (earlyStep == req.getStep()) {
-        List<Map.Entry<Integer, BoundaryTensor>> waiting = new ArrayList<>(early.entrySet());
-        early.clear();
-        earlyStep = -1;
-        for (Map.Entry<Integer, BoundaryTensor> e : waiting) {
-          forwardHidden(e.getKey(), e.getValue());
-        }
+      if (!worker.isFirst() && earlyStep == req.getStep()) {
+        inFlight.waiting.putAll(early);
       }
+      early.clear();
+      earlyStep = -1;
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
+    }
+  }
+
+  /**
+   * Runs whatever forward and backward passes the schedule allows now, in micro-batch order, and
+   * reports the step once every backward is done. Called after the Step call and after every
+   * activation or gradient that arrives.
+   */
+  private void pump() {
+    StepRun run = inFlight;
+    if (run == null) {
+      return;
+    }
+    int m = run.request.getMicroBatches();
+    while (run.forwards - run.backwards < run.limit) {
+      int micro;
+      BoundaryTensor out;
+      if (worker.isFirst()) {
+        if (run.nextTokens >= m) {
+          break;
+        }
+        micro = run.nextTokens++;
+        out = worker.forwardTokens(micro, slice(run.request.getTokensList(), micro), labels(micro));
+      } else {
+        if (run.waiting.isEmpty() || run.waiting.firstKey() != run.forwards) {
+          break;
+        }
+        Map.Entry<Integer, BoundaryTensor> e = run.waiting.pollFirstEntry();
+        micro = e.getKey();
+        out = worker.forwardHidden(micro, e.getValue(), labels(micro));
+      }
+      run.forwards++;
+      run.peakHeld = Math.max(run.peakHeld, run.forwards - run.backwards);
+      if (out != null) {
+        send(TensorKind.ACTIVATION, run.request.getStep(), micro, out);
+      }
+      if (worker.isLast() && run.oneFOneB()) {
+        backwardLast(run, micro);
+      }
+    }
+    if (worker.isLast() && !run.oneFOneB() && run.forwards == m && run.backwards == 0) {
+      for (int i = 0; i < m; i++) {
+        backwardLast(run, i);
+      }
+    }
+    if (run.backwards == m) {
+      completeStep();
+    }
+  }
+
+  private void backwardLast(StepRun run, int micro) {
+    BoundaryTensor g = worker.backward(micro, null, collector);
+    run.backwards++;
+    if (g != null) {
+      send(TensorKind.GRADIENT, run.request.getStep(), micro, g);
     }
   }
 
@@ -339,35 +459,11 @@ public final class StageService extends VerticleBase {
       return;
     }
     try {
-      forwardHidden(micro, t);
+      inFlight.waiting.put(micro, t);
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
     }
-  }
-
-  private void forwardHidden(int micro, BoundaryTensor t) {
-    BoundaryTensor out = worker.forwardHidden(micro, t, labels(micro));
-    if (out != null) {
-      send(TensorKind.ACTIVATION, inFlight.request.getStep(), micro, out);
-    }
-    afterForward();
-  }
-
-  /** On the last stage, once every micro-batch went forward, run every backward (GPipe), in order. */
-  private void afterForward() {
-    if (!worker.isLast() || inFlight == null) {
-      return;
-    }
-    if (!worker.forwardsComplete()) {
-      return;
-    }
-    for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
-      BoundaryTensor g = worker.backward(m, null, collector);
-      if (g != null) {
-        send(TensorKind.GRADIENT, inFlight.request.getStep(), m, g);
-      }
-    }
-    completeStep();
   }
 
   private void onGradient(long step, int micro, BoundaryTensor g) {
@@ -377,12 +473,11 @@ public final class StageService extends VerticleBase {
     }
     try {
       BoundaryTensor in = worker.backward(micro, g, collector);
+      inFlight.backwards++;
       if (in != null) {
         send(TensorKind.GRADIENT, step, micro, in);
       }
-      if (worker.gradientsComplete()) {
-        completeStep();
-      }
+      pump();
     } catch (RuntimeException e) {
       failStep(e);
     }
@@ -392,7 +487,7 @@ public final class StageService extends VerticleBase {
     StageWorker.StepGradients g = worker.gradients();
     closeCollector();
     StepReport.Builder r = StepReport.newBuilder().setStep(g.step()).setFinite(g.finite()).setLossSum(g.lossSum())
-        .setBusyNanos(g.busyNanos()).setTokens(g.tokens());
+        .setBusyNanos(g.busyNanos()).setTokens(g.tokens()).setPeakHeld(inFlight.peakHeld);
     g.layerSquares().forEach((l, v) -> r.addLayerSquares(LayerSquare.newBuilder().setLayer(l).setSquaredNorm(v)));
     for (int m = 0; m < inFlight.request.getMicroBatches(); m++) {
       ActivationRecord.Entry e = worker.record().get(g.step(), m);
@@ -448,21 +543,155 @@ public final class StageService extends VerticleBase {
     if (inFlight != null || worker.stepInFlight()) {
       throw new IllegalStateException("the stage is in the middle of a step");
     }
-    Path out = Path.of(req.getOutDir());
+    Path out = resolve(req.getOutDir());
     Files.createDirectories(out);
     FinishReply.Builder r = FinishReply.newBuilder();
     List<DeltaFile> deltas = worker.deltas(req.getRoundId(), req.getTrainerId(), ContentHash.parse(req.getBaseHash()));
     for (DeltaFile d : deltas) {
       Path f = out.resolve("delta-" + d.metadata().layer() + ".safetensors");
       long bytes = d.write(f);
-      r.addDeltas(DeltaOut.newBuilder().setLayer(d.metadata().layer()).setPath(f.toAbsolutePath().toString())
+      r.addDeltas(DeltaOut.newBuilder().setLayer(d.metadata().layer()).setPath(nameOf(f))
           .setSha256(ContentHash.sha256(f).hex()).setBytes(bytes));
     }
     Path recordFile = out.resolve("activations-stage-" + worker.stage() + ".json");
     String json = worker.record().toJson().encode();
     Files.writeString(recordFile, json, StandardCharsets.UTF_8);
     return r.setActivationRecordSha256(worker.record().sha256())
-        .setActivationRecordPath(recordFile.toAbsolutePath().toString()).build();
+        .setActivationRecordPath(nameOf(recordFile)).build();
+  }
+
+  // ---- files ----
+
+  /** A request's name as a path in the work directory; anything else is refused. */
+  private Path resolve(String name) {
+    if (name == null || !NAME.matcher(name).matches() || name.length() > 200) {
+      throw new IllegalArgumentException("'" + name + "' is not a name in the stage's work directory (a relative"
+          + " name of letters, digits, '.', '_', '-' and '/' without '..')");
+    }
+    Path p = workDir.resolve(name).normalize();
+    if (!p.startsWith(workDir) || p.equals(workDir)) {
+      throw new IllegalArgumentException("'" + name + "' is outside the stage's work directory");
+    }
+    return p;
+  }
+
+  private Path checkpointDir(String name) {
+    if (!name.startsWith(CHECKPOINT_PREFIX) || name.contains("/") || name.endsWith(".zip")) {
+      throw new IllegalArgumentException("'" + name + "' is not a checkpoint name (" + CHECKPOINT_PREFIX
+          + "-<something>, one part)");
+    }
+    return resolve(name);
+  }
+
+  private String nameOf(Path p) {
+    return workDir.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
+  }
+
+  private CheckpointReply checkpoint(CheckpointRequest req) throws IOException {
+    Path dir = checkpointDir(req.getDir());
+    Path keep = req.getKeep().isEmpty() ? null : checkpointDir(req.getKeep());
+    requireWorker().saveCheckpoint(dir);
+    Path archive = dir.resolveSibling(dir.getFileName() + ".zip");
+    long bytes = StageCheckpoint.pack(dir, archive);
+    // Older checkpoints than the one the coordinator may still roll back to are of no use.
+    try (var entries = Files.list(workDir)) {
+      for (Path e : entries.toList()) {
+        String n = e.getFileName().toString();
+        String base = n.endsWith(".zip") ? n.substring(0, n.length() - 4) : n;
+        if (base.startsWith(CHECKPOINT_PREFIX) && !base.equals(dir.getFileName().toString())
+            && (keep == null || !base.equals(keep.getFileName().toString()))) {
+          StageCheckpoint.deleteRecursively(e);
+        }
+      }
+    }
+    return CheckpointReply.newBuilder().setStep(worker.step()).setArchive(nameOf(archive)).setArchiveSize(bytes)
+        .build();
+  }
+
+  private void readFile(String name, GrpcServerResponse<ReadFileRequest, FileChunk> resp) {
+    Path file;
+    try {
+      file = resolve(name);
+    } catch (IllegalArgumentException e) {
+      fail(resp, e);
+      return;
+    }
+    if (!Files.isRegularFile(file)) {
+      resp.status(GrpcStatus.NOT_FOUND).statusMessage("the stage has no file '" + name + "'").end();
+      return;
+    }
+    FileTransfer.send(vertx, file, "", resp).onFailure(t -> {
+      LOG.warn("sending {} failed: {}", name, t.toString());
+      resp.status(GrpcStatus.INTERNAL).statusMessage("sending '" + name + "' failed: " + t.getMessage()).end();
+    });
+  }
+
+  private void restoreFrom(GrpcServerRequest<FileChunk, RestoreReply> req) {
+    Path incoming = workDir.resolve("incoming-checkpoint.zip");
+    FileTransfer.receive(vertx, req, incoming)
+        .compose(received -> onCompute(() -> {
+          try {
+            Path dir = checkpointDir(received.name());
+            failStep(new StageException(GrpcStatus.ABORTED, "the stage was rolled back to a checkpoint"));
+            StageWorker w = requireWorker();
+            StageCheckpoint.unpack(incoming, dir);
+            Files.move(incoming, dir.resolveSibling(dir.getFileName() + ".zip"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            w.restoreCheckpoint(dir);
+            LOG.info("stage {} restored from a forwarded checkpoint at step {} ({} bytes)", w.stage(), w.step(),
+                received.bytes());
+            return RestoreReply.newBuilder().setStep(w.step()).build();
+          } finally {
+            Files.deleteIfExists(incoming);
+          }
+        }))
+        .onComplete(ar -> context.runOnContext(v -> {
+          if (ar.succeeded()) {
+            req.response().end(ar.result());
+          } else {
+            fail(req.response(), ar.cause());
+          }
+        }));
+  }
+
+  private StageStatus status() {
+    StageStatus.Builder b = StageStatus.newBuilder().setConfigured(worker != null);
+    if (worker != null) {
+      b.setStageIndex(setup.getStageIndex()).setStageCount(setup.getStageCount())
+          .setFirstLayer(setup.getFirstLayer()).setLastLayer(setup.getLastLayer()).setStep(worker.step())
+          .setStepInFlight(inFlight != null || worker.stepInFlight());
+    }
+    return b.build();
+  }
+
+  private ResetReply reset() throws IOException {
+    failStep(new StageException(GrpcStatus.ABORTED, "the stage was reset"));
+    if (worker != null) {
+      LOG.info("stage {} (layers {}) reset: its run is forgotten", worker.stage(), worker.span());
+      worker.close();
+      worker = null;
+      setup = null;
+    }
+    try (var entries = Files.list(workDir)) {
+      for (Path e : entries.toList()) {
+        StageCheckpoint.deleteRecursively(e);
+      }
+    }
+    return ResetReply.getDefaultInstance();
+  }
+
+  /** Event loop: forget both neighbours. */
+  private void dropLinks() {
+    if (downstream != null) {
+      GrpcClientRequest<TensorChunk, TensorChunk> old = downstream;
+      downstream = null;
+      old.cancel();
+    }
+    if (upstream != null) {
+      GrpcServerResponse<TensorChunk, TensorChunk> old = upstream;
+      upstream = null;
+      old.end();
+    }
   }
 
   // ---- event loop: links ----

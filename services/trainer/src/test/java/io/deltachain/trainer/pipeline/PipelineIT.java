@@ -8,7 +8,6 @@ import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.trainer.TestModels;
 import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.PackedBatches;
-import io.deltachain.trainer.pipeline.proto.FinishReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -75,7 +74,7 @@ class PipelineIT {
     PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 4);
     List<Double> single = StageWorkerTest.reference(run, 4);
     PipelineCoordinator.Result result;
-    List<FinishReply> finished;
+    List<PipelineCoordinator.StageOutput> finished;
     try (PipelineCoordinator c = coordinator(run, 2, dir.resolve("ckpt"), 0)) {
       c.start();
       result = c.train(TestModels.shard(0, BATCH, SEQ), null);
@@ -88,14 +87,15 @@ class PipelineIT {
     // Stage 1's delta files carry its activation record; a validator recomputes micro-batch 1 of
     // step 0 from the base and finds the hashes the stages recorded.
     List<ActivationRecord> records = new ArrayList<>();
-    for (FinishReply f : finished) {
-      DeltaFile d = DeltaFile.read(Path.of(f.getDeltas(0).getPath()));
+    for (PipelineCoordinator.StageOutput f : finished) {
+      DeltaFile d = DeltaFile.read(f.deltas().get(0).file());
       records.add(ActivationRecord.fromJson(new JsonObject(d.metadata().metrics().get(ActivationRecord.METADATA_KEY))));
-      assertThat(records.get(records.size() - 1).sha256()).isEqualTo(f.getActivationRecordSha256());
+      assertThat(records.get(records.size() - 1).sha256()).isEqualTo(f.activationRecordSha256());
+      assertThat(f.deltas()).allSatisfy(o -> assertThat(o.file()).startsWith(dir.resolve("deltas")).isRegularFile());
     }
-    assertThat(finished.get(0).getDeltasList()).extracting(o -> o.getLayer())
+    assertThat(finished.get(0).deltas()).extracting(o -> o.layer())
         .containsExactly("model.embed_tokens", "model.layers.0", "model.layers.1");
-    assertThat(finished.get(1).getDeltasList()).extracting(o -> o.getLayer())
+    assertThat(finished.get(1).deltas()).extracting(o -> o.layer())
         .containsExactly("lm_head", "model.layers.2", "model.layers.3", "model.norm");
     assertThat(SpotCheck.linkMismatches(records)).isEmpty();
     PackedBatches data = TestModels.shard(0, BATCH, SEQ);
@@ -123,6 +123,29 @@ class PipelineIT {
       PipelineCoordinator.Result result = c.train(TestModels.shard(0, BATCH, SEQ), null);
       assertSameCurve(result.losses(), single);
       assertThat(result.stages()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @DisplayName("1F1B over three stage JVMs gives the single-process loss curve while stage k holds at most 3 - k "
+      + "micro-batches (GPipe: all 4)")
+  void oneFOneB(@TempDir Path dir) throws Exception {
+    PipelineRun run = new PipelineRun("tiny-1m", 3, null, io.deltachain.trainer.train.TrainingConfig.builder()
+        .setMode(TrainingMode.FULL).setSteps(3).optBatch(BATCH, SEQ).optGradientAccumulation(4)
+        .optLearningRate(3e-3, 3e-4, 1).optSeed(5).build());
+    List<Double> single = StageWorkerTest.reference(run, 3);
+    for (io.deltachain.trainer.pipeline.proto.Schedule schedule : List.of(
+        io.deltachain.trainer.pipeline.proto.Schedule.ONE_F_ONE_B, io.deltachain.trainer.pipeline.proto.Schedule.GPIPE)) {
+      try (PipelineCoordinator c = coordinator(run, 3, new PipelineCoordinator.Options(Duration.ofSeconds(60),
+          Duration.ofSeconds(120), 0, dir.resolve(schedule.name()), 0, schedule))) {
+        c.start();
+        PipelineCoordinator.Result result = c.train(TestModels.shard(0, BATCH, SEQ), null);
+        assertSameCurve(result.losses(), single);
+        int[] expected = schedule == io.deltachain.trainer.pipeline.proto.Schedule.GPIPE ? new int[] {4, 4, 4}
+            : new int[] {3, 2, 1};
+        assertThat(result.steps()).allSatisfy(s -> assertThat(s.peakHeld()).as(schedule.name()).containsExactly(expected));
+      }
     }
   }
 

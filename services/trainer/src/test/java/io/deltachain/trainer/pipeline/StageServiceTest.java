@@ -12,9 +12,17 @@ import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
 import io.deltachain.trainer.pipeline.proto.StageSetup;
 import io.deltachain.trainer.pipeline.proto.StepReport;
 import io.deltachain.trainer.pipeline.proto.StepRequest;
+import io.deltachain.core.content.ContentHash;
+import io.deltachain.trainer.pipeline.proto.CheckpointReply;
+import io.deltachain.trainer.pipeline.proto.CheckpointRequest;
+import io.deltachain.trainer.pipeline.proto.ResetRequest;
+import io.deltachain.trainer.pipeline.proto.StageStatus;
+import io.deltachain.trainer.pipeline.proto.StatusRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stage's gRPC API in this JVM: a one-stage pipeline and the refusals a coordinator sees. */
 class StageServiceTest {
@@ -111,5 +120,83 @@ class StageServiceTest {
     assertThat(await(stage.apply(ApplyRequest.newBuilder().setStep(0).setLearningRate(1e-3).setGlobalFactor(1)
         .build())).getStep()).isEqualTo(1);
     assertThat(failure(stage.step(req.build()))).contains("completed 1 steps; it cannot run step 0");
+  }
+
+  private static StepRequest stepRequest(long step, PackedBatches data) {
+    StepRequest.Builder req = StepRequest.newBuilder().setStep(step).setMicroBatches(2).setBatchSize(4)
+        .setSequenceLength(32);
+    for (Batch b : List.of(data.next(), data.next())) {
+      for (long t : b.flatInputs()) {
+        req.addTokens(t);
+      }
+      for (long t : b.flatLabels()) {
+        req.addLabels(t);
+      }
+    }
+    return req.build();
+  }
+
+  @Test
+  @DisplayName("a checkpoint travels as a file: fetched from one stage, reset, and restored into it by stream; "
+      + "training then continues on the single-process curve; names outside the work directory are refused")
+  void checkpointTravels(@TempDir Path here) throws Exception {
+    Path work = Files.createTempDirectory("stage-service-test-");
+    StageService service = new StageService("127.0.0.1", 0, work);
+    String id = vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      StageClient c = new StageClient(GrpcClient.client(vertx), "127.0.0.1", service.actualPort(), "stage");
+      Duration t = Duration.ofSeconds(60);
+      PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 2);
+      List<Double> single = StageWorkerTest.reference(run, 2);
+      StageSetup setup = setup(run, 0, 1, 0, 3);
+      await(c.call(PipelineStageGrpcClient.Configure, setup, t));
+      PackedBatches data = TestModels.shard(0, 4, 32);
+      StepReport first = await(c.call(PipelineStageGrpcClient.Step, stepRequest(0, data), t));
+      // clipped as the coordinator (and the single process) clips
+      java.util.Map<Integer, Double> squares = new java.util.TreeMap<>();
+      first.getLayerSquaresList().forEach(q -> squares.put(q.getLayer(), q.getSquaredNorm()));
+      ClipRule rule = ClipRule.decide(squares, run.training().maxGradNorm(), run.training().maxLayerGradNorm());
+      ApplyRequest.Builder apply = ApplyRequest.newBuilder().setStep(0).setLearningRate(run.training().schedule().at(0))
+          .setGlobalFactor(rule.globalFactor());
+      rule.layerFactors().forEach((l, f) -> apply.addLayerFactors(
+          io.deltachain.trainer.pipeline.proto.LayerFactor.newBuilder().setLayer(l).setFactor(f)));
+      await(c.call(PipelineStageGrpcClient.Apply, apply.build(), t));
+
+      assertThat(failure(c.call(PipelineStageGrpcClient.Checkpoint, CheckpointRequest.newBuilder()
+          .setDir("/tmp/elsewhere").build(), t))).contains("INVALID_ARGUMENT").contains("'/tmp/elsewhere'");
+      CheckpointReply saved = await(c.call(PipelineStageGrpcClient.Checkpoint,
+          CheckpointRequest.newBuilder().setDir("checkpoint-1").build(), t));
+      assertThat(saved.getStep()).isEqualTo(1);
+      assertThat(saved.getArchive()).isEqualTo("checkpoint-1.zip");
+      Path copy = here.resolve("copy/checkpoint-1.zip");
+      FileTransfer.Received got = await(c.readFile(vertx, saved.getArchive(), copy, t));
+      assertThat(got.bytes()).isEqualTo(saved.getArchiveSize()).isEqualTo(Files.size(copy));
+      assertThat(got.sha256()).isEqualTo(ContentHash.sha256(copy).hex());
+      assertThat(failure(c.readFile(vertx, "../" + work.getFileName() + "/checkpoint-1.zip", here.resolve("x"), t)))
+          .contains("INVALID_ARGUMENT");
+      assertThat(failure(c.readFile(vertx, "no-such-file", here.resolve("y"), t))).contains("NOT_FOUND");
+      assertThat(here.resolve("x")).doesNotExist();
+      assertThat(here.resolve("y")).doesNotExist();
+
+      // Reset: the stage forgets the run and its files, and can be configured again.
+      await(c.call(PipelineStageGrpcClient.Reset, ResetRequest.getDefaultInstance(), t));
+      assertThat(await(c.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t))
+          .getConfigured()).isFalse();
+      try (var left = Files.list(work)) {
+        assertThat(left.toList()).isEmpty();
+      }
+      await(c.call(PipelineStageGrpcClient.Configure, setup, t));
+      assertThat(await(c.restoreFrom(vertx, copy, "checkpoint-1", t)).getStep()).isEqualTo(1);
+      StageStatus status = await(c.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t));
+      assertThat(status.getConfigured()).isTrue();
+      assertThat(status.getStep()).isEqualTo(1);
+      assertThat(status.getLastLayer()).isEqualTo(3);
+
+      StepReport second = await(c.call(PipelineStageGrpcClient.Step, stepRequest(1, data), t));
+      assertThat(second.getLossSum() / 2).isCloseTo(single.get(1), org.assertj.core.data.Offset.offset(1e-6));
+    } finally {
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      StageCheckpoint.deleteRecursively(work);
+    }
   }
 }
