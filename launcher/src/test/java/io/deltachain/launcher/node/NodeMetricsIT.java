@@ -125,8 +125,10 @@ class NodeMetricsIT {
       assertThat(get(storeUrl + "/health").statusCode()).isEqualTo(200);
       assertThat(get("http://" + ip + ":" + metrics[0] + "/metrics").body()).contains("deltachain_round_");
 
-      eventually(Duration.ofSeconds(90), "the trainer at the round service", () -> get(api + "/learning/workers")
-          .body().toLowerCase().contains(trainerKey.addressHex().toLowerCase()));
+      // registered on chain and heard from (a heartbeat after the round service saw the registration)
+      eventually(Duration.ofSeconds(90), "the trainer alive at the round service", () -> new JsonObject(
+          get(api + "/learning/workers").body()).getJsonArray("workers").stream().map(JsonObject.class::cast)
+          .anyMatch(w -> w.getString("address").equalsIgnoreCase(trainerKey.addressHex()) && w.getBoolean("alive")));
       JsonObject start = new JsonObject().put("model_id", "tiny-1m").put("mode", "lora").put("dataset", "europarl")
           .put("hyperparams", new JsonObject().put("lr", 3e-3).put("batch_size", 8).put("epochs", 1).put("lora_rank", 4)
               .put("sequence_length", 64).put("steps", 10))
