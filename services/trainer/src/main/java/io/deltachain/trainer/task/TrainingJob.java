@@ -56,7 +56,7 @@ public final class TrainingJob {
   /** Evaluation batches for the before/after losses. */
   static final int EVAL_BATCHES = 4;
   /** Held-out documents per round (the same on every node). */
-  static final int HELD_OUT_DOCUMENTS = 64;
+  public static final int HELD_OUT_DOCUMENTS = 64;
 
   private final Path workDir;
   private final String trainerId;
