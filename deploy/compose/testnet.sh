@@ -2,6 +2,7 @@
 # Produces the keys, genesis and node configuration of the 4-validator network in compose.yaml:
 #
 #   deploy/compose/testnet.sh [--force] [OUT]        (OUT defaults to deploy/compose/generated)
+#   deploy/compose/testnet.sh --configs-only [OUT]   only (re)write OUT/nodes/*.json; keys untouched
 #
 # OUT/validator-0 .. validator-3   CometBFT homes (config/ with node_key.json,
 #                                  priv_validator_key.json, config.toml, genesis.json; data/)
@@ -9,6 +10,10 @@
 # OUT/coordinator/config/priv_validator_key.json
 #                                  the coordinator's key; its address is the genesis coordinator
 # OUT/round.env                    the round service's API token (DELTACHAIN_ROUND_API_TOKENS)
+# OUT/nodes/SERVICE.json           the `deltachain node --config` file of each Java service of
+#                                  compose.yaml (NodeSettings keys: roles, chain id, its CometBFT
+#                                  RPC, the store, key files, cluster members by service name,
+#                                  metrics); mounted at /etc/deltachain/node.json
 #
 # Steps: `cometbft testnet` (keys, one genesis, persistent peers by compose service name
 # validator-N), a coordinator key (`cometbft init`), then io.deltachain.abci.node.CometNodeSetup
@@ -30,8 +35,12 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 force=0
+configs_only=0
 if [[ "${1:-}" == "--force" ]]; then
   force=1
+  shift
+elif [[ "${1:-}" == "--configs-only" ]]; then
+  configs_only=1
   shift
 fi
 out="${1:-$root/deploy/compose/generated}"
@@ -43,6 +52,93 @@ project_image="${DELTACHAIN_IMAGE:-deltachain:local}"
 
 log() { echo "[testnet] $*" >&2; }
 die() { echo "[testnet] ERROR: $*" >&2; exit 1; }
+
+# ---- node configs: what each Java service of compose.yaml runs with --------------------------------
+profile="${DELTACHAIN_PROFILE:-tiny-1m}"
+dataset="${DELTACHAIN_DATASET:-europarl:600}"
+cluster_name="deltachain-compose"
+# Hazelcast members every clustered service is told about: the services that always run. Trainers
+# (profiles gpu and cpu) are not listed: they join through these, and Hazelcast tells every member
+# about every other. The store starts first (the others wait for it to be healthy), so there is
+# one cluster from the start.
+seed_members=(delta-store round node-0 node-1 node-2 node-3)
+# the trainer services of compose.yaml (profiles gpu and cpu); the data has a shard for each
+trainers_gpu=(trainer-0 trainer-1)
+trainers_cpu=(trainer-cpu-0 trainer-cpu-1)
+shards=$(( ${#trainers_gpu[@]} + ${#trainers_cpu[@]} ))
+
+json_list() { # json_list A B C -> ["A","B","C"]
+  local out="" x
+  for x in "$@"; do out+="${out:+,}\"$x\""; done
+  printf '[%s]' "$out"
+}
+
+# node_json NAME ROLES RPC_HOST [EXTRA]: EXTRA is more top-level JSON members, each ending with ','
+node_json() {
+  local name="$1" roles="$2" rpc_host="$3" extra="${4:-}" members=() m cluster="" store_url="" abci=""
+  IFS=, read -r -a role_list <<< "$roles"
+  if [[ "$roles" != "abci" ]]; then
+    for m in "${seed_members[@]}"; do
+      [[ "$m" == "$name" ]] || members+=("$m:5701")
+    done
+    cluster="\"cluster\": {\"name\": \"$cluster_name\", \"host\": \"0.0.0.0\", \"public-host\": \"$name\", \"port\": 5701, \"members\": $(json_list "${members[@]}")},"
+  fi
+  if [[ "$roles" == "abci" ]]; then
+    abci=", \"abci\": {\"host\": \"0.0.0.0\", \"port\": 26658}"
+  fi
+  if [[ ",$roles," == *",trainer,"* || ",$roles," == *",validator,"* ]]; then
+    store_url=", \"store-url\": \"http://delta-store:8470\""
+  fi
+  cat > "$out/nodes/$name.json" <<JSON
+{
+  "node": {"roles": $(json_list "${role_list[@]}"), "chain-id": "$chain_id", "moniker": "$name", "home": "/var/lib/deltachain/home"$store_url},
+  "comet": {"rpc-url": "http://$rpc_host:26657"$abci},
+  $cluster
+  $extra
+  "network": {"profile": "$profile", "base-seed": 7, "dataset": "$dataset", "data-seed": "20250501", "shards": $shards},
+  "metrics": {"enabled": true, "host": "0.0.0.0", "port": 9464}
+}
+JSON
+  sed -i '/^[[:space:]]*$/d' "$out/nodes/$name.json"
+}
+
+write_node_configs() {
+  mkdir -p "$out/nodes"
+  rm -f "$out/nodes/"*.json
+  local i t
+  for ((i = 0; i < validators; i++)); do
+    # the ledger CometBFT validator-i connects to (proxy_app tcp://abci-i:26658)
+    node_json "abci-$i" abci "validator-$i"
+    # the validator service of validator-i: verdicts, replay spot checks, aggregation, signed with its consensus key
+    node_json "node-$i" validator "validator-$i" \
+      '"validator": {"key-file": "/etc/deltachain/priv_validator_key.json"},'
+  done
+  node_json delta-store store validator-0 \
+    '"delta-store": {"data-dir": "/var/lib/deltachain/delta-store", "http": {"host": "0.0.0.0", "port": 8470}},
+  "ipfs": {"enabled": true, "api-url": "http://kubo:5001"},'
+  # the API token comes from round.env (DELTACHAIN_ROUND_API_TOKENS), not from this file
+  node_json round round validator-0 \
+    '"http": {"host": "0.0.0.0", "port": 8080},
+  "round": {"coordinator-key-file": "/etc/deltachain/coordinator_key.json"},'
+  i=0
+  for t in "${trainers_gpu[@]}"; do
+    node_json "$t" trainer "validator-$((i % validators))" '"trainer": {"device": "auto"},'
+    i=$((i + 1))
+  done
+  for t in "${trainers_cpu[@]}"; do
+    node_json "$t" trainer "validator-$((i % validators))" '"trainer": {"device": "cpu"},'
+    i=$((i + 1))
+  done
+  chmod 644 "$out/nodes/"*.json
+}
+
+if [[ $configs_only == 1 ]]; then
+  mkdir -p "$out"
+  out="$(cd "$out" && pwd)"
+  write_node_configs
+  log "node configs in $out/nodes"
+  exit 0
+fi
 
 if [[ -e "$out/validator-0/config/genesis.json" ]]; then
   if [[ $force == 1 ]]; then
@@ -120,6 +216,9 @@ for ((i = 0; i < validators; i++)); do
     --proxy-app tcp://abci-$i:26658 --rpc-laddr tcp://0.0.0.0:26657 --p2p-laddr tcp://0.0.0.0:26656 \
     --private-network --timeout-commit "$timeout_commit" --rpc-max-batch 200
 done
+
+write_node_configs
+log "node configs of the Java services in $out/nodes"
 
 token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 umask 077

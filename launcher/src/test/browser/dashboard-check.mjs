@@ -5,8 +5,9 @@
 //
 // "empty": the page says the network is empty and draws no chart, at laptop and phone widths.
 // "round": expectations {roundId, reason, checkpoint}: the round is listed, its loss curve is
-// drawn with points, the rejected delta shows the reason, the lineage graph shows the checkpoint;
-// at laptop and phone widths. Prints one JSON line with what it saw; exits 1 naming what failed.
+// drawn with points, the rejected delta shows the reason, the lineage graph shows the checkpoint,
+// the workers show measured utilisation and upload rates; at laptop and phone widths.
+// Prints one JSON line with what it saw; exits 1 naming what failed.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -62,6 +63,12 @@ try {
     seen.lineageCheckpoints = await page.locator("svg.lineage g.checkpoint").count();
     seen.contributingDeltas = await page.locator("svg.lineage g.contrib").count();
     seen.votes = await page.locator("td .votes .badge").count();
+    // workers: the trainers' measured device utilisation and upload rate, from their heartbeats
+    await page.waitForFunction(() => {
+      const t = document.getElementById("workers").textContent;
+      return /\d+ % (CPU|GPU)/.test(t) && /\/s measured/.test(t);
+    }, null, { timeout: TIMEOUT });
+    seen.workerUtilization = (await page.textContent("#workers")).match(/\d+ % (CPU|GPU)/g);
     await page.screenshot({ path: join(outDir, "round-laptop.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200);

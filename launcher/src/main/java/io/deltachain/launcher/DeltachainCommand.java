@@ -80,7 +80,8 @@ public final class DeltachainCommand implements Callable<Integer> {
   }
 
   /** Benchmarks. */
-  @Command(name = "bench", description = "Benchmarks on a local devnet.", subcommands = {DeltachainCommand.BenchRound.class})
+  @Command(name = "bench", description = "Benchmarks on a local devnet.", subcommands = {DeltachainCommand.BenchRound.class,
+      DeltachainCommand.BenchReplay.class})
   static final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -116,6 +117,26 @@ public final class DeltachainCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(io.deltachain.launcher.demo.RoundBench.table(f, s));
       }
+      return 0;
+    }
+  }
+
+  /** Catch-up speed of a chain follower replaying from height 1. */
+  @Command(name = "replay", mixinStandardHelpOptions = true, description = "Make a one-validator chain of --blocks"
+      + " blocks and print how fast a chain follower (round service, validator) replays it from height 1, one block"
+      + " at a time and with the fetch window.")
+  static final class BenchReplay implements Callable<Integer> {
+    @CommandLine.Option(names = "--blocks", defaultValue = "2000", description = "chain length (default ${DEFAULT-VALUE})")
+    int blocks;
+    @CommandLine.Option(names = "--repeats", defaultValue = "3", description = "replays per setting (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.List<io.deltachain.launcher.demo.ReplayBench.Run> runs =
+          new io.deltachain.launcher.demo.ReplayBench(System.out).run(blocks, repeats);
+      System.out.println();
+      System.out.print(io.deltachain.launcher.demo.ReplayBench.table(runs));
       return 0;
     }
   }

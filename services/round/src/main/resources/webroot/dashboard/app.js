@@ -260,15 +260,19 @@ function renderWorkers() {
     + `<th>tokens/s</th><th>busy</th><th>heartbeat</th><th>reputation</th><th class="hide-narrow">uploaded</th>`
     + `<th class="hide-narrow">bandwidth</th></tr></thead><tbody>` + ws.map((w) => {
       const tps = w.progress_tokens_per_second || w.measured_tokens_per_second || w.registered_tokens_per_second;
-      const busy = w.gpu_utilization != null ? `${Math.round(w.gpu_utilization * 100)} % GPU`
-        : w.busy_share != null ? `${Math.round(w.busy_share * 100)} %` : "–";
+      // measured device utilisation when the trainer reports it, else the share of heartbeats spent training
+      const busy = w.utilization != null
+        ? `${Math.round(w.utilization * 100)} % ${String(w.device || "").startsWith("cuda") ? "GPU" : "CPU"}`
+        : w.busy_share != null ? `${Math.round(w.busy_share * 100)} % of time` : "–";
+      const rate = w.upload_bytes_per_second ? bytes(w.upload_bytes_per_second) + "/s measured"
+        : w.bandwidth_bytes_per_second ? bytes(w.bandwidth_bytes_per_second) + "/s declared" : "–";
       return `<tr data-address="${esc(w.address)}"><td>${esc(w.moniker || short(w.address))}<br><span class="mono">${esc(short(w.address, 12))}</span></td>`
         + `<td>${esc(w.role)}</td><td>${esc(w.device)}</td><td>${bytes(w.memory_bytes)}</td><td>${tps ? Math.round(tps) : "–"}</td>`
         + `<td>${busy}${w.state ? " · " + esc(w.state) : ""}</td>`
         + `<td>${w.role === "TRAINER" && w.heartbeat_age_s != null ? (w.alive ? "" : "⚠ ") + Math.round(w.heartbeat_age_s) + " s ago" : "–"}</td>`
         + `<td>${w.reputation != null ? esc(w.reputation) : "–"}${w.success_rate != null ? ` · ${Math.round(w.success_rate * 100)} % ok` : ""}</td>`
-        + `<td class="hide-narrow">${bytes(w.uploaded_bytes)}</td>`
-        + `<td class="hide-narrow">${w.bandwidth_bytes_per_second ? bytes(w.bandwidth_bytes_per_second) + "/s" : "–"}</td></tr>`;
+        + `<td class="hide-narrow">${bytes(w.uploaded_bytes_total != null ? w.uploaded_bytes_total : w.uploaded_bytes)}</td>`
+        + `<td class="hide-narrow">${rate}</td></tr>`;
     }).join("") + `</tbody></table></div>`;
 }
 

@@ -46,10 +46,18 @@ public final class NodeCommand implements Callable<Integer> {
   String clusterName;
   @Option(names = "--cluster-host", description = "cluster.host: the address Hazelcast binds and announces")
   String clusterHost;
+  @Option(names = "--cluster-public-host",
+      description = "cluster.public-host: the name other members reach this node at (required with --cluster-host 0.0.0.0)")
+  String clusterPublicHost;
   @Option(names = "--cluster-port", description = "cluster.port")
   Integer clusterPort;
   @Option(names = "--members", split = ",", description = "cluster.members: other members as host:port")
   List<String> members;
+  @Option(names = "--metrics-host", description = "metrics.host: where GET /metrics and /health listen (default 127.0.0.1)")
+  String metricsHost;
+  @Option(names = "--metrics-port",
+      description = "metrics.port: GET /metrics and /health of this node, whatever its roles (default 9464; 0: a free port)")
+  Integer metricsPort;
   @Option(names = "--set", description = "any other key, e.g. --set trainer.attack=poison (repeatable)")
   Map<String, String> sets = new LinkedHashMap<>();
 
@@ -59,33 +67,9 @@ public final class NodeCommand implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.log.io.deltachain") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.io.deltachain", "info");
     }
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    if (roles != null) {
-      overrides.put("node.roles", String.join(",", roles));
-    }
-    put(overrides, "node.chain-id", chainId);
-    put(overrides, "node.home", home);
-    put(overrides, "node.moniker", moniker);
-    put(overrides, "comet.rpc-url", rpc);
-    put(overrides, "node.store-url", storeUrl);
-    put(overrides, "cluster.name", clusterName);
-    put(overrides, "cluster.host", clusterHost);
-    if (clusterPort != null) {
-      overrides.put("cluster.port", clusterPort.toString());
-    }
-    if (members != null) {
-      overrides.put("cluster.members", String.join(",", members));
-    }
-    overrides.putAll(sets);
     NodeSettings settings;
     try {
-      ConfigLoader.Builder b = ConfigLoader.builder().optEnvironment(System.getenv())
-          .optKnownKeys(NodeSettings.allKeys()).optOverrides(overrides);
-      if (config != null) {
-        b.optFile(config);
-      }
-      ConfigView view = b.build().load();
-      settings = NodeSettings.from(view);
+      settings = settings(System.getenv(), null);
     } catch (ConfigException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("deltachain node: bad configuration: " + e.getMessage());
       return 2;
@@ -107,6 +91,47 @@ public final class NodeCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The settings these options give in this environment, loaded as the command loads them (the
+   * file, then {@code DELTACHAIN_*} variables, then the flags).
+   *
+   * @param configFile read instead of {@code --config} when not null (a file mounted elsewhere)
+   * @throws ConfigException naming every bad key
+   */
+  public NodeSettings settings(Map<String, String> environment, Path configFile) {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    if (roles != null) {
+      overrides.put("node.roles", String.join(",", roles));
+    }
+    put(overrides, "node.chain-id", chainId);
+    put(overrides, "node.home", home);
+    put(overrides, "node.moniker", moniker);
+    put(overrides, "comet.rpc-url", rpc);
+    put(overrides, "node.store-url", storeUrl);
+    put(overrides, "cluster.name", clusterName);
+    put(overrides, "cluster.host", clusterHost);
+    put(overrides, "cluster.public-host", clusterPublicHost);
+    put(overrides, "metrics.host", metricsHost);
+    if (metricsPort != null) {
+      overrides.put("metrics.port", metricsPort.toString());
+    }
+    if (clusterPort != null) {
+      overrides.put("cluster.port", clusterPort.toString());
+    }
+    if (members != null) {
+      overrides.put("cluster.members", String.join(",", members));
+    }
+    overrides.putAll(sets);
+    ConfigLoader.Builder b = ConfigLoader.builder().optEnvironment(environment)
+        .optKnownKeys(NodeSettings.allKeys()).optOverrides(overrides);
+    Path file = configFile != null ? configFile : config;
+    if (file != null) {
+      b.optFile(file);
+    }
+    ConfigView view = b.build().load();
+    return NodeSettings.from(view);
   }
 
   private static void put(Map<String, Object> overrides, String key, String value) {

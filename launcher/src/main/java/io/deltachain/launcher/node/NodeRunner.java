@@ -15,6 +15,7 @@ import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.crypto.KeyFiles;
 import io.deltachain.core.crypto.NodeKey;
 import io.deltachain.core.crypto.PrivValidatorKey;
+import io.deltachain.core.metrics.ServiceMetrics;
 import io.deltachain.core.profile.ModelProfile;
 import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.launcher.demo.Devnet;
@@ -44,6 +45,7 @@ import io.deltachain.validator.verdict.VerdictEngine;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -69,6 +71,9 @@ public final class NodeRunner implements AutoCloseable {
   private final PrintStream out;
   private final List<AutoCloseable> closers = new ArrayList<>();
   private Vertx vertx;
+  private Vertx abciVertx;
+  private LedgerApp ledger;
+  private NodeMetricsServer metrics;
   private Corpus corpus;
   private String storeUrl;
 
@@ -99,9 +104,17 @@ public final class NodeRunner implements AutoCloseable {
       ClusterConfig c = s.core().cluster();
       List<String> members = c.members().stream().map(HostPort::toString).toList();
       vertx = await(ClusterFactory.start(ClusterOptions.builder().setClusterName(c.clusterName()).setBindHost(c.host())
-          .optHazelcastPort(c.port()).optPortAutoIncrement(false).optMembers(members).build()), 180);
+          .optPublicHost(s.clusterPublicHost()).optHazelcastPort(c.port()).optPortAutoIncrement(false)
+          .optMembers(members).build()), 180);
       closers.add(() -> await(vertx.close(), 60));
-      say("joined Hazelcast cluster '%s' as %s:%d (members %s)", c.clusterName(), c.host(), c.port(), members);
+      say("joined Hazelcast cluster '%s' as %s:%d (members %s)", c.clusterName(),
+          s.clusterPublicHost() == null ? c.host() : s.clusterPublicHost(), c.port(), members);
+    }
+    if (s.metrics().enabled()) {
+      startMetrics();
+    }
+    if (s.roles().stream().anyMatch(r -> r == Role.ROUND || r == Role.VALIDATOR || r == Role.TRAINER)) {
+      awaitChain();
     }
     storeUrl = s.storeUrl() == null ? null : s.storeUrl().toString();
     if (s.roles().contains(Role.STORE)) {
@@ -127,7 +140,9 @@ public final class NodeRunner implements AutoCloseable {
     Path data = s.core().node().home().resolve("ledger");
     RocksStateStore store = RocksStateStore.open(data);
     LedgerApp app = new LedgerApp(store, chainId);
-    Vertx abciVertx = Vertx.vertx();
+    ledger = app;
+    // its own Vert.x (the consensus connection must not wait behind other roles), reporting to the process's metrics
+    abciVertx = ServiceMetrics.enable(Vertx.builder(), new VertxOptions()).build();
     AbciServerVerticle server = new AbciServerVerticle(app, s.core().comet().abciHost(), s.core().comet().abciPort(),
         Halter.systemExit());
     closers.add(store::close);
@@ -135,6 +150,58 @@ public final class NodeRunner implements AutoCloseable {
     await(abciVertx.deployVerticle(server), 60);
     ready("abci-app on %s:%d height=%d (ledger in %s)", s.core().comet().abciHost(), server.actualPort(), app.height(),
         data);
+  }
+
+  /** The node's /metrics and /health server, on the cluster's Vert.x (the abci-app's on an abci-only node). */
+  private void startMetrics() {
+    Vertx on = vertx != null ? vertx : abciVertx;
+    LedgerApp app = ledger;
+    NodeHealth health = new NodeHealth(on, s.roles(), s.core().node().moniker(), s.core().node().chainId(),
+        s.core().comet().rpcUrl().toString(), app == null ? null : app::height, vertx, s.core().cluster().clusterName());
+    metrics = await(new NodeMetricsServer(on, s.metrics().http().host(), s.metrics().http().port(), health).start(), 30);
+    closers.add(() -> await(metrics.close(), 10));
+    ready("metrics http://%s:%d/metrics and /health", s.metrics().http().host(), metrics.actualPort());
+  }
+
+  /** How long a node waits for its CometBFT node's first block before giving up. */
+  static final long CHAIN_WAIT_SECONDS = 600;
+
+  /**
+   * Waits until the CometBFT RPC answers with a committed block: containers of one deployment
+   * start together, and the chain-facing roles read the chain as they start.
+   */
+  private void awaitChain() throws InterruptedException {
+    String rpc = s.core().comet().rpcUrl().toString();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHAIN_WAIT_SECONDS);
+    boolean said = false;
+    try (ChainClient chain = new ChainClient(vertx, rpc, 5_000)) {
+      while (true) {
+        String why;
+        try {
+          long height = await(chain.status(), 10).latestHeight();
+          if (height >= 1) {
+            return;
+          }
+          why = "no block yet";
+        } catch (RuntimeException e) {
+          why = e.getMessage();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the CometBFT node at " + rpc + " (comet.rpc-url) did not answer with a block"
+              + " within " + CHAIN_WAIT_SECONDS + " s: " + why);
+        }
+        if (!said) {
+          say("waiting for the CometBFT node at %s (%s)", rpc, why);
+          said = true;
+        }
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
+  /** The metrics server's port, or -1 when it is off or not started. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.actualPort();
   }
 
   private Corpus corpus() throws IOException {

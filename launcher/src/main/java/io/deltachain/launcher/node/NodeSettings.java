@@ -5,6 +5,7 @@ import io.deltachain.core.config.ConfigKey.Kind;
 import io.deltachain.core.config.ConfigReader;
 import io.deltachain.core.config.ConfigView;
 import io.deltachain.core.config.CoreConfig;
+import io.deltachain.core.config.HttpConfig;
 import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.round.RoundServiceConfig;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +39,15 @@ import java.util.Set;
  *   <li>{@code validator.key-file}: the CometBFT {@code priv_validator_key.json} of the node it
  *       follows (required for the validator role); {@code validator.poll-ms} (200);
  *   <li>{@code round.coordinator-key-file}: the round service's signing key (created when
- *       missing; its address must be in the genesis {@code coordinators}).
+ *       missing; its address must be in the genesis {@code coordinators});
+ *   <li>{@code metrics.*}, on every node whatever its roles: {@code enabled} (true),
+ *       {@code host} (127.0.0.1), {@code port} ({@value #DEFAULT_METRICS_PORT}; 0 picks a free
+ *       port): its own HTTP server with {@code GET /metrics} (this process's Prometheus registry)
+ *       and {@code GET /health}. It is always a server of its own, never the round API's or the
+ *       store's (those serve /metrics too); a port that another role of this node listens on is
+ *       refused;
+ *   <li>{@code cluster.public-host}: the name other members reach this node at, required when
+ *       {@code cluster.host} is 0.0.0.0 (in containers: the service name).
  * </ul>
  *
  * @param roles the roles to run
@@ -50,9 +59,23 @@ import java.util.Set;
  * @param validatorKeyFile the validator role's key, or null
  * @param validatorPollMillis how often the validator reads new blocks
  * @param coordinatorKeyFile the round role's key
+ * @param metrics the node's /metrics and /health server
+ * @param clusterPublicHost the address other cluster members reach this node at, or null for {@code cluster.host}
  */
 public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, URI storeUrl, Network network,
-    Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile) {
+    Trainer trainer, Path validatorKeyFile, int validatorPollMillis, Path coordinatorKeyFile, Metrics metrics,
+    String clusterPublicHost) {
+
+  /** The default port of a node's /metrics and /health server (the Prometheus exporter convention's 9464). */
+  public static final int DEFAULT_METRICS_PORT = 9464;
+
+  /**
+   * The node's metrics server.
+   *
+   * @param enabled false: no server (the round API and the store still serve their /metrics)
+   * @param http where it listens
+   */
+  public record Metrics(boolean enabled, HttpConfig http) {}
 
   /** The network's model and data, the same on every node. */
   public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
@@ -85,7 +108,11 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       ConfigKey.of("trainer.attack", Kind.STRING),
       ConfigKey.of("validator.key-file", Kind.STRING),
       ConfigKey.of("validator.poll-ms", Kind.INTEGER),
-      ConfigKey.of("round.coordinator-key-file", Kind.STRING));
+      ConfigKey.of("round.coordinator-key-file", Kind.STRING),
+      ConfigKey.of("metrics.enabled", Kind.BOOLEAN),
+      ConfigKey.of("metrics.host", Kind.STRING),
+      ConfigKey.of("metrics.port", Kind.INTEGER),
+      ConfigKey.of("cluster.public-host", Kind.STRING));
 
   /** Every key, for the loader's environment mapping. */
   public static List<ConfigKey> allKeys() {
@@ -177,8 +204,55 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
         r.addAll(e.problems());
       }
     }
+    boolean metricsOn = r.bool("metrics.enabled", true);
+    HttpConfig metricsHttp = HttpConfig.read(r, "metrics", DEFAULT_METRICS_PORT);
+    if (metricsOn && metricsHttp != null && core != null) {
+      checkMetricsPort(r, roles, core, metricsHttp);
+    }
+    String publicHost = r.host("cluster.public-host", null);
+    if (core != null && core.cluster().host().equals("0.0.0.0") && publicHost == null
+        && roles.stream().anyMatch(x -> x != Role.ABCI)) {
+      r.problem("cluster.public-host", "is required when cluster.host is 0.0.0.0: the name or address other"
+          + " members reach this node at (in compose: the service name)");
+    }
     r.throwIfInvalid();
-    return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey);
+    return new NodeSettings(Set.copyOf(roles), core, view, store, network, trainer, validatorKey, poll, coordinatorKey,
+        new Metrics(metricsOn, metricsHttp), publicHost);
+  }
+
+  /** The metrics server is a server of its own: refuse a port another role of this node binds. */
+  private static void checkMetricsPort(ConfigReader r, Set<Role> roles, CoreConfig core, HttpConfig metrics) {
+    if (metrics.port() == 0) {
+      return;
+    }
+    List<String> taken = new ArrayList<>();
+    if (roles.contains(Role.ROUND)) {
+      clash(taken, metrics, core.http().host(), core.http().port(), "http.port (the round API)");
+    }
+    if (roles.contains(Role.STORE)) {
+      int http = core.deltaStore().http().port();
+      clash(taken, metrics, core.deltaStore().http().host(), http, "delta-store.http.port (the store's HTTP API)");
+      if (http != 0) {
+        clash(taken, metrics, core.deltaStore().http().host(), http + 1, "the store's gRPC port (delta-store.http.port + 1)");
+      }
+    }
+    if (roles.contains(Role.ABCI)) {
+      clash(taken, metrics, core.comet().abciHost(), core.comet().abciPort(), "comet.abci.port (the abci-app)");
+    }
+    if (roles.stream().anyMatch(x -> x != Role.ABCI)) {
+      clash(taken, metrics, core.cluster().host(), core.cluster().port(), "cluster.port (Hazelcast)");
+    }
+    if (!taken.isEmpty()) {
+      r.problem("metrics.port", metrics.port() + " is also " + String.join(" and ", taken) + " of this node;"
+          + " the metrics server is a server of its own: choose another port, or metrics.enabled=false");
+    }
+  }
+
+  private static void clash(List<String> taken, HttpConfig metrics, String host, int port, String what) {
+    boolean sameHost = host.equals(metrics.host()) || host.equals("0.0.0.0") || metrics.host().equals("0.0.0.0");
+    if (port == metrics.port() && sameHost) {
+      taken.add(what);
+    }
   }
 
   private static List<String> list(ConfigView view, ConfigReader r, String key) {

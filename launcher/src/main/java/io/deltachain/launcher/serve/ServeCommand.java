@@ -23,6 +23,7 @@ import io.deltachain.trainer.model.CausalLm;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,8 +93,34 @@ public final class ServeCommand implements Callable<Integer> {
     return HfCheckpoints.load(dir, device);
   }
 
+  /**
+   * A running server (or draft node): its port and what it serves; closing it stops its Vert.x.
+   *
+   * @param vertx the server's Vert.x
+   * @param port the HTTP port (0 for a draft node)
+   * @param info what {@code GET /inference/model} reports of the base and the applied heads
+   */
+  public record Running(Vertx vertx, int port, JsonObject info) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    start(System.out);
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  /**
+   * Loads the model (base plus the chain's heads with {@code --chain}), deploys the inference
+   * service or the draft node and returns once it listens.
+   *
+   * @param out where progress lines go
+   */
+  public Running start(PrintStream out) throws Exception {
     Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     ModelProfile p = ModelProfiles.bundled(profile);
     boolean clustered = draftNode || draftAddress != null;
@@ -103,6 +130,15 @@ public final class ServeCommand implements Callable<Integer> {
             .get(120, TimeUnit.SECONDS)
         : Vertx.vertx();
     ClusterFactory.closeOnShutdown(vertx, Duration.ofSeconds(10));
+    try {
+      return start(vertx, p, device, out);
+    } catch (Exception | Error e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private Running start(Vertx vertx, ModelProfile p, Device device, PrintStream out) throws Exception {
     CausalLm model = load(p, base, device);
     JsonObject info = new JsonObject().put("base", base);
     if (chainUrl != null) {
@@ -121,11 +157,11 @@ public final class ServeCommand implements Callable<Integer> {
       JsonArray a = new JsonArray();
       for (HeadsLoader.Applied x : applied) {
         a.add(new JsonObject().put("layer", x.layer()).put("checkpoint", x.hash().hex()).put("cid", heads.cid(x.hash())));
-        System.out.printf("[serve] %s <- checkpoint %s (%d tensors, hash verified)%n", x.layer(), x.hash().hex(), x.tensors());
+        out.printf("[serve] %s <- checkpoint %s (%d tensors, hash verified)%n", x.layer(), x.hash().hex(), x.tensors());
       }
       info.put("chain", chainUrl).put("heads", a);
       if (applied.isEmpty()) {
-        System.out.println("[serve] no accepted checkpoints on chain yet: serving the base");
+        out.println("[serve] no accepted checkpoints on chain yet: serving the base");
       }
     }
     DjlDecoderModel target = new DjlDecoderModel(model, profile + (chainUrl != null ? "@chain-heads" : "@" + base));
@@ -135,10 +171,9 @@ public final class ServeCommand implements Callable<Integer> {
       }
       vertx.deployVerticle(new DraftVerticle(target, draftAddress, Duration.ofMinutes(2).toMillis()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      System.out.printf("[serve] draft node: %s (%d parameters) on the event bus at %s%n", target.name(),
+      out.printf("[serve] draft node: %s (%d parameters) on the event bus at %s%n", target.name(),
           target.parameterCount(), draftAddress);
-      Thread.currentThread().join();
-      return 0;
+      return new Running(vertx, 0, info);
     }
     Supplier<Drafter> drafter = null;
     String draftName = null;
@@ -157,7 +192,7 @@ public final class ServeCommand implements Callable<Integer> {
       }
       Optional<DecoderModel> chosen = new DraftSelector(draftFraction).choose(target, candidates);
       if (chosen.isEmpty()) {
-        System.out.println("[serve] no draft fits (same vocabulary, at most " + draftFraction
+        out.println("[serve] no draft fits (same vocabulary, at most " + draftFraction
             + " of the target's parameters): serving without speculation");
       } else {
         DecoderModel d = chosen.get();
@@ -168,9 +203,8 @@ public final class ServeCommand implements Callable<Integer> {
     InferenceVerticle verticle = new InferenceVerticle(target, new ByteTokenizer(p.vocabSize()), drafter, draftName, info,
         host, port);
     vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    System.out.printf("[serve] %s (%d parameters) on http://%s:%d/inference/generate, draft: %s%n", target.name(),
+    out.printf("[serve] %s (%d parameters) on http://%s:%d/inference/generate, draft: %s%n", target.name(),
         target.parameterCount(), host, verticle.port(), draftName == null ? "none" : draftName);
-    Thread.currentThread().join();
-    return 0;
+    return new Running(vertx, verticle.port(), info);
   }
 }

@@ -125,12 +125,13 @@ public final class CheckpointAggregator extends VerticleBase {
   private void attempt(String roundId, int n) {
     aggregate(roundId).onFailure(e -> {
       if (n < ATTEMPTS) {
-        LOG.warn("{}: aggregating round {} failed (attempt {} of {}), again in 3 s: {}", name, roundId, n, ATTEMPTS,
-            e.toString());
+        LOG.atWarn().addKeyValue("round", roundId).addKeyValue("validator", name)
+            .log("aggregation failed (attempt {} of {}), again in 3 s: {}", n, ATTEMPTS, e.toString());
         vertx.setTimer(3000, id -> attempt(roundId, n + 1));
       } else {
         started.remove(roundId);
-        LOG.error("{}: aggregating round {} failed {} times: {}", name, roundId, ATTEMPTS, e.toString());
+        LOG.atError().addKeyValue("round", roundId).addKeyValue("validator", name)
+            .log("aggregation failed {} times: {}", ATTEMPTS, e.toString());
       }
     });
   }
@@ -248,8 +249,9 @@ public final class CheckpointAggregator extends VerticleBase {
           .recover(e -> e.getMessage() != null && e.getMessage().contains("code " + DUPLICATE + ":")
               ? send(roundId, layer, hash, null) : Future.failedFuture(e));
     }).map(v -> {
-      LOG.info("{}: round {} {} checkpoint {} ({} deltas, {})", name, roundId, layer, hash,
-          p.body().getContributingDeltasCount(), p.body().getMethod());
+      LOG.atInfo().addKeyValue("round", roundId).addKeyValue("validator", name).addKeyValue("layer", layer)
+          .addKeyValue("checkpoint", hash)
+          .log("checkpoint of {} deltas ({})", p.body().getContributingDeltasCount(), p.body().getMethod());
       return null;
     });
   }

@@ -88,9 +88,17 @@ public final class TrainerBridge extends VerticleBase {
     bus.<JsonObject>consumer(TrainerAddresses.HEARTBEAT, m -> {
       JsonObject hb = m.body();
       if (node.equals(hb.getString("node"))) {
-        bus.publish(RoundBus.TRAINER_HEARTBEAT, new JsonObject().put("trainerAddress", node)
+        JsonObject out = new JsonObject().put("trainerAddress", node)
             .put("tokensPerSecond", tokensPerSecond).put("state", hb.getBoolean("busy", false) ? "TRAINING" : "IDLE")
-            .put("taskId", running == null ? null : running.roundTaskId()));
+            .put("taskId", running == null ? null : running.roundTaskId());
+        // measured by the trainer: device busy share, free memory, bytes uploaded and their rate
+        for (String k : List.of("device", "utilization", "utilizationUnavailable", "freeMemoryBytes", "uploadedBytes",
+            "uploadBytesPerSecond")) {
+          if (hb.containsKey(k)) {
+            out.put(k, hb.getValue(k));
+          }
+        }
+        bus.publish(RoundBus.TRAINER_HEARTBEAT, out);
       }
     });
     bus.<JsonObject>consumer(TrainerAddresses.COMPLETED, m -> finished(m.body(), "completed"));

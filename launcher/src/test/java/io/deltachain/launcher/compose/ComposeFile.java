@@ -109,6 +109,28 @@ final class ComposeFile {
       return (List<Map<String, Object>>) devs;
     }
 
+    /** Ports declared with {@code expose} (container ports other services reach). */
+    List<String> expose() {
+      List<String> e = strings(spec.get("expose"));
+      return e == null ? List.of() : e;
+    }
+
+    /** The {@code healthcheck.test} command, or an empty list. */
+    List<String> healthcheck() {
+      Object h = spec.get("healthcheck");
+      List<String> t = h instanceof Map<?, ?> m ? strings(m.get("test")) : null;
+      return t == null ? List.of() : t;
+    }
+
+    /** The condition of a {@code depends_on} entry (service_started for the short syntax). */
+    String dependencyCondition(String service) {
+      Object d = spec.get("depends_on");
+      if (d instanceof Map<?, ?> m && m.get(service) instanceof Map<?, ?> c && c.get("condition") != null) {
+        return String.valueOf(c.get("condition"));
+      }
+      return "service_started";
+    }
+
     List<String> profiles() {
       List<String> p = strings(spec.get("profiles"));
       return p == null ? List.of() : p;

@@ -3,21 +3,17 @@ package io.deltachain.launcher.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.deltachain.abci.AbciConfig;
-import io.deltachain.core.config.ConfigLoader;
-import io.deltachain.core.config.ConfigView;
+import io.deltachain.core.config.HostPort;
 import io.deltachain.core.node.NodeBinaries;
-import io.deltachain.core.profile.ModelProfiles;
-import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.launcher.DeltachainCommand;
 import io.deltachain.launcher.compose.ComposeFile.Service;
 import io.deltachain.launcher.compose.ComposeFile.Volume;
+import io.deltachain.launcher.node.NodeCommand;
+import io.deltachain.launcher.node.NodeSettings;
+import io.deltachain.launcher.node.Role;
 import io.deltachain.round.RoundServiceConfig;
-import io.deltachain.store.DeltaStoreConfig;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +23,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * compose.yaml refers only to things that exist: images pinned to the versions the project
- * builds, the project's Dockerfile, entry points (launcher subcommands or main classes) with
- * arguments they accept, files in the repository or written by deploy/compose/testnet.sh. No
- * Docker engine is involved: this reads the files.
+ * builds, the project's Dockerfile, {@code deltachain node} with options its picocli model
+ * accepts, node configs that deploy/compose/testnet.sh writes and that load with the node's own
+ * loader, files in the repository or written by testnet.sh; and the pieces fit together (the key
+ * a validator service signs with is its CometBFT node's, cluster members are services, metrics
+ * ports are declared). No Docker engine is involved: this reads the files.
  */
 class ComposeFileTest {
   /** Where the Dockerfile puts the launcher jar. */
@@ -47,11 +49,13 @@ class ComposeFileTest {
   static final String GENERATED = "deploy/compose/generated/";
   /** What deploy/compose/testnet.sh writes there (checked against a real run by ComposeTestnetIT). */
   static final Set<String> GENERATED_PATHS = Set.of("validator-0", "validator-1", "validator-2", "validator-3",
-      "round.env", "coordinator");
+      "round.env", "coordinator", "nodes");
 
   static Path root;
   static ComposeFile compose;
   static Dockerfile dockerfile;
+  /** What {@code testnet.sh --configs-only} wrote (bash alone: no keys, no cometbft). */
+  @TempDir static Path generated;
 
   /** The final stage of the Dockerfile: ENTRYPOINT, CMD, COPY destinations. */
   record Dockerfile(List<String> stages, List<String> entrypoint, List<String> cmd, List<String> copiedTo) {
@@ -93,11 +97,21 @@ class ComposeFileTest {
     }
   }
 
-  @BeforeAll
-  static void read() throws Exception {
+  /** Reads compose.yaml and the Dockerfile of the repository (ComposeTestnetIT uses it too). */
+  static void load() throws Exception {
     root = NodeBinaries.repositoryRoot();
     compose = ComposeFile.read(root.resolve("compose.yaml"));
     dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+  }
+
+  @BeforeAll
+  static void read() throws Exception {
+    load();
+    Process p = new ProcessBuilder("bash", root.resolve("deploy/compose/testnet.sh").toString(), "--configs-only",
+        generated.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("testnet.sh --configs-only: %s", output).isZero();
   }
 
   /** The default of VAR="${VAR:-...}" in scripts/node-binaries.sh. */
@@ -141,91 +155,185 @@ class ComposeFileTest {
     return all;
   }
 
+  /** The project-image services: every one runs {@code deltachain node}. */
+  static List<Service> nodeServices() {
+    return compose.services().values().stream().filter(Service::built).toList();
+  }
+
+  /** The launcher command line of a project-image service, parsed by picocli (which refuses unknown options). */
+  static CommandLine.ParseResult parse(Service s) {
+    List<String> argv = argv(s);
+    assertThat(argv.get(0)).as("%s runs java", s.name()).isEqualTo("java");
+    int jar = argv.indexOf("-jar");
+    assertThat(jar).as("%s runs -jar %s", s.name(), JAR).isPositive();
+    assertThat(argv.get(jar + 1)).isEqualTo(JAR);
+    List<String> args = argv.subList(jar + 2, argv.size());
+    return new CommandLine(new DeltachainCommand()).parseArgs(args.toArray(String[]::new));
+  }
+
+  /** Where a service's container path comes from: a repository path (./...) or a named volume. */
+  static Volume mountAt(Service s, String containerPath) {
+    return s.volumes().stream().filter(v -> v.target().equals(containerPath)).findFirst()
+        .orElseThrow(() -> new AssertionError(s.name() + " mounts nothing at " + containerPath));
+  }
+
+  /** The host file behind a bind mount from deploy/compose/generated/, in {@code generated}. */
+  static Path generatedFile(Service s, String containerPath, Path generated) {
+    Volume v = mountAt(s, containerPath);
+    assertThat(v.source()).as("%s: %s comes from deploy/compose/testnet.sh", s.name(), containerPath)
+        .startsWith("./" + GENERATED);
+    assertThat(v.mode()).as("%s mounts %s read-only", s.name(), containerPath).isEqualTo("ro");
+    return generated.resolve(v.source().substring(2 + GENERATED.length()));
+  }
+
+  /**
+   * The settings a project-image service's {@code deltachain node} runs with: its command line,
+   * its {@code --config} (the file testnet.sh wrote in {@code generated}), its environment and env
+   * files, through {@link NodeCommand#settings}: the loader the node itself uses.
+   *
+   * @param envFiles the variables of its env files (written by testnet.sh too)
+   */
+  static NodeSettings settings(Service s, Path generated, Map<String, String> envFiles) {
+    CommandLine.ParseResult r = parse(s);
+    assertThat(r.subcommand()).as("%s runs a subcommand", s.name()).isNotNull();
+    assertThat(r.subcommand().commandSpec().name()).as("%s runs deltachain node", s.name()).isEqualTo("node");
+    NodeCommand node = (NodeCommand) r.subcommand().commandSpec().userObject();
+    String config = r.subcommand().matchedOptionValue("--config", (Path) null).toString();
+    Map<String, String> env = new HashMap<>(envFiles);
+    env.putAll(s.environment());
+    return node.settings(env, generatedFile(s, config, generated));
+  }
+
+  /** A stand-in for round.env, which only a full testnet.sh run writes (ComposeTestnetIT reads the real one). */
+  static Map<String, String> envFiles(Service s) {
+    Map<String, String> env = new HashMap<>();
+    for (String f : s.envFiles()) {
+      assertThat(f).isEqualTo("./" + GENERATED + "round.env");
+      env.put("DELTACHAIN_ROUND_API_TOKENS", "operator:0123456789abcdef0123456789abcdef");
+    }
+    return env;
+  }
+
   @Test
-  @DisplayName("every project-image service runs a launcher subcommand or a main class that exists, with arguments it accepts")
-  void entryPointsExist() throws Exception {
-    Set<String> checkedMains = new HashSet<>();
-    for (Service s : compose.services().values()) {
-      if (!s.built()) {
+  @DisplayName("every project-image service runs `deltachain node` with options picocli's model of the command accepts")
+  void entryPointsExist() {
+    assertThat(nodeServices()).hasSizeGreaterThanOrEqualTo(12);
+    for (Service s : nodeServices()) {
+      CommandLine.ParseResult r = parse(s);
+      assertThat(r.subcommand()).as("%s runs a subcommand", s.name()).isNotNull();
+      assertThat(r.subcommand().commandSpec().name()).isEqualTo("node");
+      assertThat(r.subcommand().hasMatchedOption("--config")).as("%s reads its node config", s.name()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("every node config testnet.sh writes loads with NodeSettings; roles, chain, store, keys, metrics and mounts fit together")
+  void nodeConfigs() throws Exception {
+    Map<String, NodeSettings> all = new TreeMap<>();
+    for (Service s : nodeServices()) {
+      all.put(s.name(), settings(s, generated, envFiles(s)));
+    }
+    Set<String> comets = compose.services().values().stream().filter(x -> !x.built() && x.image().startsWith("cometbft/"))
+        .map(Service::name).collect(Collectors.toSet());
+    for (Map.Entry<String, NodeSettings> e : all.entrySet()) {
+      Service s = compose.service(e.getKey());
+      NodeSettings n = e.getValue();
+      assertThat(n.core().node().moniker()).isEqualTo(s.name());
+      assertThat(n.core().node().chainId()).as("the chain id of %s", s.name()).isEqualTo("deltachain-compose-1");
+      assertThat(mountAt(s, n.core().node().home().toString()).bind()).as("the home of %s is a named volume", s.name())
+          .isFalse();
+      // the CometBFT node it talks to
+      URI rpc = n.core().comet().rpcUrl();
+      assertThat(comets).as("comet.rpc-url of %s", s.name()).contains(rpc.getHost());
+      assertThat(rpc.getPort()).isEqualTo(26657);
+      // its own metrics server, reachable by the health check and other services
+      assertThat(n.metrics().enabled()).isTrue();
+      assertThat(n.metrics().http().host()).isEqualTo("0.0.0.0");
+      String metricsPort = Integer.toString(n.metrics().http().port());
+      assertThat(s.expose()).as("%s declares its metrics port", s.name()).contains(metricsPort);
+      assertThat(s.healthcheck()).as("the health check of %s", s.name())
+          .contains("http://127.0.0.1:" + metricsPort + "/health");
+      assertThat(s.ports()).as("%s publishes its metrics on loopback", s.name())
+          .anySatisfy(p -> assertThat(p).startsWith("127.0.0.1:").endsWith(":" + metricsPort));
+      // the store its clients use is a service that runs the store, on its port
+      if (n.storeUrl() != null) {
+        NodeSettings store = all.get(n.storeUrl().getHost());
+        assertThat(store).as("node.store-url of %s names a store service", s.name()).isNotNull();
+        assertThat(store.roles()).contains(Role.STORE);
+        assertThat(n.storeUrl().getPort()).isEqualTo(store.core().deltaStore().http().port());
+      }
+      // the cluster: membership by service name, every member a clustered service that always runs
+      if (n.roles().equals(Set.of(Role.ABCI))) {
         continue;
       }
-      List<String> argv = argv(s);
-      assertThat(argv.get(0)).as("%s runs java", s.name()).isEqualTo("java");
-      int jar = argv.indexOf("-jar");
-      int cp = argv.indexOf("-cp");
-      if (jar >= 0) {
-        assertThat(argv.get(jar + 1)).isEqualTo(JAR);
-        List<String> args = argv.subList(jar + 2, argv.size());
-        // picocli refuses an unknown subcommand or option
-        new CommandLine(new DeltachainCommand()).parseArgs(args.toArray(String[]::new));
-      } else if (cp >= 0) {
-        assertThat(argv.get(cp + 1)).as("class path of %s", s.name()).isEqualTo(JAR);
-        String mainClass = argv.get(cp + 2);
-        Method main = Class.forName(mainClass).getMethod("main", String[].class);
-        assertThat(Modifier.isStatic(main.getModifiers())).as("%s.main is static", mainClass).isTrue();
-        List<String> args = argv.subList(cp + 3, argv.size());
-        checkArguments(s, mainClass, args);
-        checkedMains.add(mainClass);
-      } else {
-        fail(s.name() + " runs neither -jar " + JAR + " nor -cp " + JAR + " <main class>: " + argv);
+      assertThat(n.core().cluster().host()).isEqualTo("0.0.0.0");
+      assertThat(n.clusterPublicHost()).as("cluster.public-host of %s", s.name()).isEqualTo(s.name());
+      assertThat(s.expose()).contains(Integer.toString(n.core().cluster().port()));
+      assertThat(n.core().cluster().members()).as("cluster members of %s", s.name()).isNotEmpty();
+      for (HostPort m : n.core().cluster().members()) {
+        NodeSettings member = all.get(m.host());
+        assertThat(member).as("member %s of %s is a service", m, s.name()).isNotNull();
+        assertThat(member.roles()).as("member %s of %s joins the cluster", m, s.name()).isNotEqualTo(Set.of(Role.ABCI));
+        assertThat(m.port()).isEqualTo(member.core().cluster().port());
+        assertThat(m.host()).as("%s does not list itself", s.name()).isNotEqualTo(s.name());
+        assertThat(compose.service(m.host()).profiles()).as("member %s of %s always runs", m, s.name()).isEmpty();
+        assertThat(member.core().cluster().clusterName()).isEqualTo(n.core().cluster().clusterName());
+      }
+      if (!s.name().equals("delta-store")) {
+        assertThat(s.dependencyCondition("delta-store")).as("%s joins after the store, which forms the cluster", s.name())
+            .isEqualTo("service_healthy");
       }
     }
-    assertThat(checkedMains).contains("io.deltachain.abci.AbciMain", "io.deltachain.store.DeltaStoreMain",
-        "io.deltachain.round.RoundMain");
-  }
 
-  /** Each main class's own parser accepts what the service passes (and what it mounts). */
-  private static void checkArguments(Service s, String mainClass, List<String> args) throws Exception {
-    switch (mainClass) {
-      case "io.deltachain.abci.AbciMain" -> {
-        AbciConfig c = AbciConfig.fromArgs(args.toArray(String[]::new));
-        assertThat(c.host()).as("%s listens on all interfaces of its container", s.name()).isEqualTo("0.0.0.0");
-        assertThat(s.volumes()).as("%s keeps its ledger in a named volume", s.name())
-            .anySatisfy(v -> assertThat(v.target()).isEqualTo(c.dataDir().toString()));
-      }
-      case "io.deltachain.store.DeltaStoreMain" -> {
-        assertThat(args).hasSize(1);
-        Path config = repoFileMountedAt(s, args.get(0));
-        DeltaStoreConfig c = DeltaStoreConfig.fromJson(new JsonObject(Files.readString(config)));
-        assertThat(c.http().host()).isEqualTo("0.0.0.0");
-        assertThat(c.ipfs()).singleElement().satisfies(i -> {
-          assertThat(i.apiUrl().getHost()).as("the store reaches kubo by its service name").isEqualTo("kubo");
-          assertThat(compose.services()).containsKey(i.apiUrl().getHost());
-          assertThat(s.dependsOn()).contains("kubo");
-        });
-        assertThat(s.volumes()).anySatisfy(v -> assertThat(v.target()).isEqualTo(c.local().dataDir().toString()));
-        assertThat(s.ports()).anySatisfy(p -> assertThat(p).endsWith(":" + c.http().port()));
-      }
-      case "io.deltachain.round.RoundMain" -> {
-        assertThat(args).as("RoundMain takes only an optional config file").isEmpty();
-        Map<String, String> env = new HashMap<>(s.environment());
-        // the token comes from the env_file deploy/compose/testnet.sh writes
-        assertThat(s.envFiles()).contains("./" + GENERATED + "round.env");
-        env.put("DELTACHAIN_ROUND_API_TOKENS", "operator:0123456789abcdef0123");
-        ConfigView view = ConfigLoader.builder().optEnvironment(env).optKnownKeys(RoundServiceConfig.KEYS).build().load();
-        RoundServiceConfig c = RoundServiceConfig.from(view);
-        assertThat(c.http().host()).isEqualTo("0.0.0.0");
-        assertThat(s.ports()).anySatisfy(p -> assertThat(p).endsWith(":" + c.http().port()));
-      }
-      case "io.deltachain.trainer.bench.TrainBench" -> {
-        assertThat(args).as("TrainBench <profile> <mode> <batch> <seq> <warmup> <steps>").hasSize(6);
-        assertThat(ModelProfiles.bundledNames()).contains(args.get(0));
-        TrainingMode.valueOf(args.get(1));
-        args.subList(2, 6).forEach(Integer::parseInt);
-      }
-      default -> fail(s.name() + " runs " + mainClass + ", which this test does not know how to check");
+    for (int i = 0; i < 4; i++) {
+      // the ledger of validator-i, where validator-i's config.toml points (testnet.sh: proxy_app tcp://abci-i:26658)
+      NodeSettings abci = all.get("abci-" + i);
+      assertThat(abci.roles()).containsExactly(Role.ABCI);
+      assertThat(abci.core().comet().abciHost()).isEqualTo("0.0.0.0");
+      assertThat(abci.core().comet().abciPort()).isEqualTo(26658);
+      assertThat(abci.core().comet().rpcUrl().getHost()).isEqualTo("validator-" + i);
+      // validator-i's validator service signs with validator-i's consensus key and follows validator-i
+      Service node = compose.service("node-" + i);
+      NodeSettings v = all.get("node-" + i);
+      assertThat(v.roles()).containsExactly(Role.VALIDATOR);
+      assertThat(v.core().comet().rpcUrl().getHost()).isEqualTo("validator-" + i);
+      assertThat(mountAt(node, v.validatorKeyFile().toString()))
+          .isEqualTo(new Volume("./" + GENERATED + "validator-" + i + "/config/priv_validator_key.json",
+              v.validatorKeyFile().toString(), "ro"));
     }
-  }
+    assertThat(Files.readString(root.resolve("deploy/compose/testnet.sh"))).contains("--proxy-app tcp://abci-$i:26658");
 
-  /** The repository file that a service mounts at {@code containerPath}. */
-  private static Path repoFileMountedAt(Service s, String containerPath) {
-    Volume v = s.volumes().stream().filter(x -> x.target().equals(containerPath)).findFirst()
-        .orElseThrow(() -> new AssertionError(s.name() + " mounts nothing at " + containerPath));
-    assertThat(v.bind()).as("%s is a file from the repository", containerPath).isTrue();
-    assertThat(v.mode()).isEqualTo("ro");
-    Path p = root.resolve(v.source()).normalize();
-    assertThat(p).isRegularFile();
-    return p;
+    NodeSettings round = all.get("round");
+    assertThat(round.roles()).containsExactly(Role.ROUND);
+    assertThat(round.core().http().host()).isEqualTo("0.0.0.0");
+    assertThat(compose.service("round").ports()).contains("127.0.0.1:8080:" + round.core().http().port());
+    assertThat(mountAt(compose.service("round"), round.coordinatorKeyFile().toString()).source())
+        .isEqualTo("./" + GENERATED + "coordinator/config/priv_validator_key.json");
+    RoundServiceConfig rc = RoundServiceConfig.from(round.view());
+    assertThat(rc.tokens()).as("the API token from round.env").isNotEmpty();
+
+    NodeSettings store = all.get("delta-store");
+    assertThat(store.roles()).containsExactly(Role.STORE);
+    assertThat(store.core().ipfs().enabled()).isTrue();
+    assertThat(store.core().ipfs().apiUrl().getHost()).as("the store reaches kubo by its service name").isEqualTo("kubo");
+    assertThat(compose.service("delta-store").dependsOn()).contains("kubo");
+    assertThat(mountAt(compose.service("delta-store"), store.core().deltaStore().dataDir().toString()).bind()).isFalse();
+    int storePort = store.core().deltaStore().http().port();
+    assertThat(compose.service("delta-store").ports()).contains("127.0.0.1:" + storePort + ":" + storePort,
+        "127.0.0.1:" + (storePort + 1) + ":" + (storePort + 1));
+
+    List<String> trainers = all.keySet().stream().filter(x -> x.startsWith("trainer")).toList();
+    assertThat(trainers).hasSizeGreaterThanOrEqualTo(4);
+    for (String t : trainers) {
+      NodeSettings n = all.get(t);
+      assertThat(n.roles()).containsExactly(Role.TRAINER);
+      assertThat(n.trainer().keyFile()).as("the trainer's identity survives a restart: it is in its home volume")
+          .startsWithRaw(n.core().node().home());
+      assertThat(n.trainer().attack()).isEqualTo("none");
+      assertThat(n.network().shards()).as("a data shard for every trainer").isGreaterThanOrEqualTo(trainers.size());
+    }
+    // every node of the network trains and judges the same model on the same data
+    assertThat(all.values().stream().map(NodeSettings::network).distinct()).hasSize(1);
   }
 
   @Test
@@ -245,8 +353,13 @@ class ComposeFileTest {
         assertThat(source).as("%s: paths are relative to the repository", s.name()).startsWith("./");
         String rel = source.substring(2);
         if (rel.startsWith(GENERATED)) {
+          String inside = rel.substring(GENERATED.length());
           assertThat(GENERATED_PATHS).as("%s: %s is written by deploy/compose/testnet.sh", s.name(), source)
-              .contains(rel.substring(GENERATED.length()));
+              .contains(inside.split("/")[0]);
+          if (inside.startsWith("nodes/")) {
+            assertThat(generated.resolve(inside)).as("%s: %s is written by testnet.sh --configs-only", s.name(), source)
+                .isRegularFile();
+          }
         } else {
           assertThat(root.resolve(rel)).as("%s mounts %s", s.name(), source).exists();
         }
@@ -268,28 +381,41 @@ class ComposeFileTest {
       assertThat(v.command()).as("the image's entrypoint runs `cometbft start`").containsExactly("start");
       assertThat(v.volumes()).containsExactly(new Volume("./" + GENERATED + "validator-" + i, "/cometbft", "rw"));
       assertThat(v.dependsOn()).containsExactly("abci-" + i);
-      assertThat(argv(compose.service("abci-" + i))).contains("io.deltachain.abci.AbciMain");
+      // not service_healthy: the abci-app's /health waits for this very CometBFT node
+      assertThat(v.dependencyCondition("abci-" + i)).isEqualTo("service_started");
+      assertThat(compose.services()).containsKey("node-" + i);
       assertThat(v.ports()).singleElement().satisfies(p -> assertThat(p).startsWith("127.0.0.1:").endsWith(":26657"));
     }
-    // the abci-apps run with the chain id the genesis gets (testnet.sh's default)
-    assertThat(argv(compose.service("abci-0"))).containsSubsequence("--chain-id", "deltachain-compose-1");
+    // the node configs carry the chain id the genesis gets (testnet.sh's default; nodeConfigs checks each)
     assertThat(Files.readString(root.resolve("deploy/compose/testnet.sh")))
         .contains("${DELTACHAIN_CHAIN_ID:-deltachain-compose-1}");
   }
 
   @Test
-  @DisplayName("trainers reserve one NVIDIA GPU each and sit behind the gpu profile, so hosts without GPUs can start the rest")
-  void trainersReserveGpus() {
+  @DisplayName("GPU trainers reserve one NVIDIA GPU each behind the gpu profile; CPU trainers train on the CPU behind the cpu profile")
+  void trainerProfiles() {
     List<Service> trainers = compose.services().values().stream().filter(s -> s.name().startsWith("trainer")).toList();
-    assertThat(trainers).hasSizeGreaterThanOrEqualTo(2);
-    for (Service t : trainers) {
+    List<Service> gpu = trainers.stream().filter(t -> t.profiles().equals(List.of("gpu"))).toList();
+    List<Service> cpu = trainers.stream().filter(t -> t.profiles().equals(List.of("cpu"))).toList();
+    assertThat(gpu).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(cpu).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(gpu.size() + cpu.size()).as("every trainer is behind exactly one of the profiles").isEqualTo(trainers.size());
+    for (Service t : gpu) {
       assertThat(t.reservedDevices()).as("GPU reservation of %s", t.name()).singleElement().satisfies(d -> {
         assertThat(d.get("driver")).isEqualTo("nvidia");
         assertThat(d.get("count")).isEqualTo(1);
         assertThat(String.valueOf(d.get("capabilities"))).isEqualTo("[gpu]");
       });
-      assertThat(t.profiles()).containsExactly("gpu");
+      assertThat(settings(t, generated, Map.of()).trainer().device()).isEqualTo("auto");
+      // DJL fetches its CUDA libtorch at run time: the image carries the CPU build
+      assertThat(argv(t)).contains("-Dai.djl.offline=false");
     }
+    for (Service t : cpu) {
+      assertThat(t.reservedDevices()).as("%s needs no GPU", t.name()).isEmpty();
+      assertThat(settings(t, generated, Map.of()).trainer().device()).isEqualTo("cpu");
+    }
+    assertThat(compose.services().values().stream().filter(s -> !s.profiles().isEmpty()))
+        .as("only trainers are optional").allSatisfy(s -> assertThat(s.name()).startsWith("trainer"));
   }
 
   @Test

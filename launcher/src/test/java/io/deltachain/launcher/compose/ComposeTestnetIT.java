@@ -3,9 +3,11 @@ package io.deltachain.launcher.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.core.config.ConfigLoader;
+import io.deltachain.core.crypto.KeyFiles;
 import io.deltachain.core.crypto.PrivValidatorKey;
 import io.deltachain.core.node.NodeBinaries;
 import io.deltachain.launcher.compose.ComposeFile.Service;
+import io.deltachain.launcher.node.NodeSettings;
 import io.deltachain.round.RoundServiceConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -102,7 +104,8 @@ class ComposeTestnetIT {
         }
       }
     }
-    assertThat(checked).as("4 validator homes and round.env").isEqualTo(5);
+    // 4 validator homes, round.env, 14 node configs, 4 validator keys for the validator services, the coordinator key
+    assertThat(checked).isEqualTo(24);
     try (Stream<Path> top = Files.list(out)) {
       assertThat(top.map(p -> p.getFileName().toString()).toList())
           .containsExactlyInAnyOrderElementsOf(ComposeFileTest.GENERATED_PATHS);
@@ -152,6 +155,48 @@ class ComposeTestnetIT {
       assertThat(Files.readString(out.resolve("validator-" + i + "/config/config.toml")))
           .contains("addr_book_strict = false", "timeout_commit = \"500ms\"", "max_request_batch_size = 200");
     }
+  }
+
+  @Test
+  @DisplayName("the node configs load as `deltachain node` loads them: each validator service signs with its own genesis validator's key, the round service with the genesis coordinator's")
+  void nodeConfigsMatchTheGenesis() throws Exception {
+    ComposeFileTest.load();
+    JsonObject g = genesis(0);
+    Map<String, String> roundEnv = envFile(out.resolve("round.env"));
+    List<String> signers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Service node = ComposeFileTest.compose.service("node-" + i);
+      NodeSettings n = ComposeFileTest.settings(node, out, Map.of());
+      assertThat(n.core().node().chainId()).isEqualTo(g.getString("chain_id"));
+      String signer = PrivValidatorKey.read(ComposeFileTest.generatedFile(node, n.validatorKeyFile().toString(), out))
+          .addressHex();
+      assertThat(signer).isEqualTo(PrivValidatorKey.read(out.resolve("validator-" + i + "/config/priv_validator_key.json"))
+          .addressHex());
+      signers.add(signer);
+    }
+    assertThat(signers).containsExactlyInAnyOrderElementsOf(g.getJsonArray("validators").stream()
+        .map(v -> ((JsonObject) v).getString("address")).toList());
+
+    Service roundService = ComposeFileTest.compose.service("round");
+    NodeSettings round = ComposeFileTest.settings(roundService, out, roundEnv);
+    // the file is 0600 and must stay so: the node refuses a key others can read
+    Path coordinatorKey = ComposeFileTest.generatedFile(roundService, round.coordinatorKeyFile().toString(), out);
+    assertThat(KeyFiles.load(coordinatorKey).addressHex())
+        .isEqualTo(g.getJsonObject("app_state").getJsonArray("coordinators").getString(0));
+    assertThat(RoundServiceConfig.from(round.view()).tokens()).containsValue("operator");
+    for (Service s : ComposeFileTest.nodeServices()) {
+      assertThat(ComposeFileTest.settings(s, out, s.envFiles().isEmpty() ? Map.of() : roundEnv).core().node().chainId())
+          .as("chain id of %s", s.name()).isEqualTo(g.getString("chain_id"));
+    }
+  }
+
+  static Map<String, String> envFile(Path env) throws IOException {
+    Map<String, String> vars = new HashMap<>();
+    for (String line : Files.readAllLines(env)) {
+      int eq = line.indexOf('=');
+      vars.put(line.substring(0, eq), line.substring(eq + 1));
+    }
+    return vars;
   }
 
   @Test

@@ -57,4 +57,22 @@ class NodeCommandTest {
     assertThat(missing[0]).isEqualTo("2");
     assertThat(missing[1]).contains("nope.json");
   }
+
+  @Test
+  @DisplayName("the metrics server never shares a port with another role of the node; 0.0.0.0 needs a public host")
+  void metricsAndClusterAddresses(@TempDir Path dir) {
+    String[] r = run("node", "--roles", "round,store", "--chain-id", "c-1", "--home", dir.toString(),
+        "--set", "http.port=9464", "--cluster-host", "0.0.0.0", "--set", "round.api.tokens=op:0123456789abcdef0123");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("metrics.port").contains("9464 is also http.port (the round API)")
+        .contains("cluster.public-host").contains("0.0.0.0");
+    String[] s = run("node", "--roles", "store", "--chain-id", "c-1", "--home", dir.toString(),
+        "--metrics-port", "8471", "--metrics-host", "0.0.0.0");
+    assertThat(s[0]).isEqualTo("2");
+    assertThat(s[1]).contains("metrics.port").contains("the store's gRPC port");
+    String[] t = run("node", "--roles", "abci", "--chain-id", "c-1", "--home", dir.toString(),
+        "--metrics-port", "99999");
+    assertThat(t[0]).isEqualTo("2");
+    assertThat(t[1]).contains("metrics.port");
+  }
 }

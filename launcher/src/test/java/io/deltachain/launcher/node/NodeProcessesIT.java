@@ -75,7 +75,7 @@ class NodeProcessesIT {
       List<String> roundArgs = new ArrayList<>(common);
       roundArgs.addAll(List.of("--roles", "round", "--home", dir.resolve("round").toString(), "--moniker", "coordinator",
           "--rpc", net.net().node(0).rpcUrl(), "--cluster-port", Integer.toString(LocalNet.freePort("127.0.0.1")),
-          "--set", "http.host=127.0.0.1", "--set", "http.port=" + apiPort,
+          "--set", "http.host=127.0.0.1", "--set", "http.port=" + apiPort, "--metrics-port", "0",
           "--set", "round.coordinator-key-file=" + coordinatorKey, "--set", "round.api.tokens=it:" + TOKEN,
           "--set", "round.heartbeat.timeout-seconds=10", "--set", "round.heartbeat.check-interval-ms=500",
           "--set", "round.max-norm-ratio-ppm=2000000", "--set", "round.training-blocks=5000",
@@ -84,6 +84,7 @@ class NodeProcessesIT {
       procs.add(round);
 
       List<NodeKey> keys = new ArrayList<>();
+      List<Integer> trainerMetrics = new ArrayList<>();
       List<NodeProcess> trainers = new ArrayList<>();
       for (int i = 0; i < settings.trainers(); i++) {
         boolean poisoned = i >= settings.honestTrainers();
@@ -92,7 +93,9 @@ class NodeProcessesIT {
         KeyFiles.save(keyFile, k);
         keys.add(k);
         List<String> a = new ArrayList<>(common);
-        a.addAll(List.of("--roles", "trainer", "--home", dir.resolve("trainer-" + i).toString(),
+        int metricsPort = LocalNet.freePort("127.0.0.1");
+        trainerMetrics.add(metricsPort);
+        a.addAll(List.of("--roles", "trainer", "--metrics-port", Integer.toString(metricsPort), "--home", dir.resolve("trainer-" + i).toString(),
             "--moniker", "trainer-" + i + (poisoned ? "-poisoned" : "-honest"),
             "--rpc", net.net().node(i % 4).rpcUrl(), "--cluster-port", Integer.toString(LocalNet.freePort("127.0.0.1")),
             "--set", "trainer.key-file=" + keyFile, "--set", "trainer.device=cpu", "--set", "trainer.memory=8GiB",
@@ -188,6 +191,31 @@ class NodeProcessesIT {
       for (Devnet.ValidatorNode v : net.validators()) {
         eventually(Duration.ofSeconds(30), "the head on validator-" + v.index(), () -> head.getString("head")
             .equalsIgnoreCase(await(v.chain().queryJson("/layer/" + LAYER + "/head")).getString("head")));
+      }
+
+      // issue 9: a trainer-only process serves its own meters and health
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + trainerMetrics.get(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("deltachain_trainer_tokens_per_second{trainer=\"" + keys.get(1).addressHex()).contains("deltachain_trainer_delta_bytes").contains("vertx_eventbus_");
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + trainerMetrics.get(1) + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      assertThat(new JsonObject(health.body()).getJsonArray("roles").getList()).containsExactly("trainer");
+
+      // issue 9: one round can be followed across processes by its log key-value pairs: every
+      // accepted delta under the same round and delta id in its trainer's log and the round service's
+      String roundLog = Files.readString(dir.resolve("logs/round.log"), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      StringBuilder trainerLogs = new StringBuilder();
+      for (int i = 0; i < settings.trainers(); i++) {
+        trainerLogs.append(Files.readString(dir.resolve("logs/trainer-" + i + ".log"), StandardCharsets.UTF_8));
+      }
+      String trainerLog = trainerLogs.toString().toLowerCase(Locale.ROOT);
+      assertThat(roundLog).contains("round=" + roundId + " height=").contains("status finalized");
+      for (String delta : acceptedOnChain) {
+        assertThat(trainerLog).contains("round=" + roundId + " delta=" + delta + " ");
+        assertThat(roundLog).contains("round=" + roundId + " delta=" + delta + " trainer=");
+        assertThat(roundLog).contains("round=" + roundId + " delta=" + delta + " height=");
       }
     } catch (AssertionError | RuntimeException e) {
       StringBuilder logs = new StringBuilder(devnetLog.toString(StandardCharsets.UTF_8));

@@ -272,8 +272,9 @@ public final class RoundService implements ChainEvents {
     costs.recordStored(roundId, delta.getSizeBytes());
     costs.recordTransferred(roundId, delta.getSizeBytes() * config.transferCopies());
     Counter.builder("deltachain_round_deltas_committed_total").register(metrics).increment();
-    LOG.info("round={} delta={} trainer={} layer={} height={} committed size={}", roundId, deltaId, trainerAddress,
-        delta.getLayer(), height, delta.getSizeBytes());
+    LOG.atInfo().addKeyValue("round", roundId).addKeyValue("delta", deltaId).addKeyValue("trainer", trainerAddress)
+        .addKeyValue("layer", delta.getLayer()).addKeyValue("height", height)
+        .log("delta committed, {} bytes", delta.getSizeBytes());
   }
 
   @Override
@@ -287,8 +288,8 @@ public final class RoundService implements ChainEvents {
       for (String reason : reasons) {
         Counter.builder("deltachain_round_delta_reasons_total").tag("reason", reason).register(metrics).increment();
       }
-      LOG.info("round={} delta={} height={} status={} reasons={}", before.get().roundId(), deltaId, height, status,
-          reasons);
+      LOG.atInfo().addKeyValue("round", before.get().roundId()).addKeyValue("delta", deltaId)
+          .addKeyValue("height", height).log("delta {} {}", status, reasons);
     }
   }
 

@@ -115,11 +115,11 @@ public final class RoundServiceVerticle extends VerticleBase {
       String slot = rep.roundId() + "/" + rep.assignmentIndex();
       if (rep.replaced()) {
         waiting.remove(slot);
-        LOG.warn("round={} replacement: {}", rep.roundId(), rep.reason());
+        LOG.atWarn().addKeyValue("round", rep.roundId()).log("replacement: {}", rep.reason());
         sendOffers();
       } else if (waiting.add(slot)) {
         // said once; the check repeats every interval until a trainer is free
-        LOG.warn("round={} replacement: {} (waiting for one)", rep.roundId(), rep.reason());
+        LOG.atWarn().addKeyValue("round", rep.roundId()).log("replacement: {} (waiting for one)", rep.reason());
       }
     });
     vertx.eventBus().<JsonObject>consumer(RoundBus.TRAINER_HEARTBEAT, msg -> {
@@ -208,7 +208,8 @@ public final class RoundServiceVerticle extends VerticleBase {
     if (before == r.state()) {
       return;
     }
-    LOG.info("round={} status={} height={} reason={}", r.roundId(), r.state(), service.tracker().height(), r.reason());
+    LOG.atInfo().addKeyValue("round", r.roundId()).addKeyValue("height", service.tracker().height())
+        .log("status {}{}", r.state(), r.reason() == null || r.reason().isEmpty() ? "" : ": " + r.reason());
     if (r.state() == RoundState.TRAINING) {
       // after this event has reached every listener, so the offers see the committed round
       context.runOnContext(v -> sendOffers());

@@ -84,8 +84,8 @@ public final class SpeculativeBench {
       }
     }
     SpeculativeDecoder decoder = new SpeculativeDecoder(target, 4, 8);
-    System.out.printf("%-8s %-12s | %12s %12s %8s | %10s %14s%n", "sampling", "draft", "plain_tok_s", "spec_tok_s", "speedup",
-        "acceptance", "tok_per_pass");
+    System.out.printf("%-8s %-12s | %12s %12s %8s | %10s %14s | %s%n", "sampling", "draft", "plain_tok_s", "spec_tok_s",
+        "speedup", "acceptance", "tok_per_pass", "greedy_output_identical");
     for (Sampler s : List.of(Sampler.GREEDY, new Sampler(0.8, 0, 0.95))) {
       long plainNanos = 0;
       long specNanos = 0;
@@ -94,17 +94,22 @@ public final class SpeculativeBench {
       long drafted = 0;
       long accepted = 0;
       long passes = 0;
+      boolean identical = true;
       // Warm-up of both paths (JIT, allocator).
       decoder.generate(ps.get(0), 16, s, 0, null, t -> { }, () -> false);
       try (ModelDrafter d = new ModelDrafter(draft)) {
         decoder.generate(ps.get(0), 16, s, 0, d, t -> { }, () -> false);
       }
       for (int i = 0; i < ps.size(); i++) {
-        GenerationStats plain = decoder.generate(ps.get(i), tokens, s, i, null, t -> { }, () -> false);
+        List<Integer> plainOut = new ArrayList<>();
+        List<Integer> specOut = new ArrayList<>();
+        GenerationStats plain = decoder.generate(ps.get(i), tokens, s, i, null, plainOut::add, () -> false);
         GenerationStats spec;
         try (ModelDrafter d = new ModelDrafter(draft)) {
-          spec = decoder.generate(ps.get(i), tokens, s, i, d, t -> { }, () -> false);
+          spec = decoder.generate(ps.get(i), tokens, s, i, d, specOut::add, () -> false);
         }
+        // greedy speculation must not change a single token
+        identical &= plainOut.equals(specOut);
         plainNanos += plain.nanos();
         plainTokens += plain.emitted();
         specNanos += spec.nanos();
@@ -115,9 +120,10 @@ public final class SpeculativeBench {
       }
       double plainRate = plainTokens / (plainNanos / 1e9);
       double specRate = specTokens / (specNanos / 1e9);
-      System.out.printf(Locale.ROOT, "%-8s %-12s | %12.1f %12.1f %7.2fx | %10.2f %14.2f%n",
+      System.out.printf(Locale.ROOT, "%-8s %-12s | %12.1f %12.1f %7.2fx | %10.2f %14.2f | %s%n",
           s.greedy() ? "greedy" : "T=0.8", args[1], plainRate, specRate, specRate / plainRate,
-          drafted == 0 ? 0.0 : (double) accepted / drafted, (double) specTokens / passes);
+          drafted == 0 ? 0.0 : (double) accepted / drafted, (double) specTokens / passes,
+          !s.greedy() ? "-" : identical ? "yes" : "NO");
     }
     System.out.printf(Locale.ROOT, "target %s (%d parameters), draft %s (%d parameters), %d prompts x %d tokens, CPU%n",
         args[0], target.parameterCount(), args[1], draft.parameterCount(), ps.size(), tokens);

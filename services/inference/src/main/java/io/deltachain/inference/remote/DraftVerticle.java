@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Serves a draft model on the (clustered) event bus, so a small-GPU node drafts for a target on
  * another node. Requests to {@code address}: {@code {"op":"open"}} returns a session id;
  * {@code {"op":"propose", "session", "keep", "feed":[..], "k", "temperature", "top_k", "top_p", "seed"}}
- * returns {@code {"tokens":[..], "q": base64 little-endian float64 rows}} (q only when sampling);
+ * returns {@code {"tokens":[..], "vocab": V, "q": base64}} where q (only when sampling) holds each
+ * proposed position's draft distribution sparsely, little-endian: per row an int32 count n, then n
+ * pairs (int32 token id, float64 probability) of its non-zero entries (at most
+ * {@link io.deltachain.inference.decode.ModelDrafter#MAX_SUPPORT}), exact, so the target's
+ * acceptance test sees the very numbers the draft sampled with;
  * {@code {"op":"close", "session"}}. Sessions idle for {@code idleMillis} are closed, so a target
  * that vanished leaks nothing. Forward passes run on worker threads; errors are replied as
  * failures naming the problem.
@@ -139,7 +143,7 @@ public final class DraftVerticle extends AbstractVerticle {
       e.lastUsed = System.currentTimeMillis();
       JsonObject reply = new JsonObject().put("tokens", new JsonArray(java.util.Arrays.stream(p.tokens()).boxed().toList()));
       if (!sampler.greedy()) {
-        reply.put("q", encode(p.distributions()));
+        reply.put("vocab", model.vocabSize()).put("q", encode(p.distributions()));
       }
       return reply;
     }, false).onSuccess(msg::reply).onFailure(err -> msg.fail(
@@ -147,25 +151,60 @@ public final class DraftVerticle extends AbstractVerticle {
             ? 400 : 500, String.valueOf(err.getMessage())));
   }
 
+  /** Sparse encoding of distributions: per row a count, then (id, probability) of each non-zero entry. */
   static String encode(double[][] rows) {
-    int v = rows[0].length;
-    ByteBuffer b = ByteBuffer.allocate(rows.length * v * 8).order(ByteOrder.LITTLE_ENDIAN);
+    int entries = 0;
     for (double[] r : rows) {
       for (double x : r) {
-        b.putDouble(x);
+        entries += x != 0 ? 1 : 0;
+      }
+    }
+    ByteBuffer b = ByteBuffer.allocate(rows.length * 4 + entries * 12).order(ByteOrder.LITTLE_ENDIAN);
+    for (double[] r : rows) {
+      int n = 0;
+      for (double x : r) {
+        n += x != 0 ? 1 : 0;
+      }
+      b.putInt(n);
+      for (int i = 0; i < r.length; i++) {
+        if (r[i] != 0) {
+          b.putInt(i).putDouble(r[i]);
+        }
       }
     }
     return Base64.getEncoder().encodeToString(b.array());
   }
 
-  static double[][] decode(String base64, int rows) {
+  /**
+   * Decodes {@link #encode}d rows into dense distributions over {@code vocab} tokens.
+   *
+   * @throws IllegalArgumentException when the payload is malformed (wrong row count, an id outside
+   *     the vocabulary, a negative or non-finite probability, trailing bytes)
+   */
+  static double[][] decode(String base64, int rows, int vocab) {
     ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-    int v = b.remaining() / 8 / rows;
-    double[][] out = new double[rows][v];
-    for (double[] r : out) {
-      for (int i = 0; i < v; i++) {
-        r[i] = b.getDouble();
+    double[][] out = new double[rows][vocab];
+    try {
+      for (double[] r : out) {
+        int n = b.getInt();
+        if (n < 1 || n > vocab) {
+          throw new IllegalArgumentException("draft distribution row with " + n + " entries (vocabulary " + vocab + ")");
+        }
+        for (int j = 0; j < n; j++) {
+          int id = b.getInt();
+          double x = b.getDouble();
+          if (id < 0 || id >= vocab || !(x > 0) || Double.isInfinite(x)) {
+            throw new IllegalArgumentException("draft distribution entry (" + id + ", " + x + ") is not a token id of "
+                + vocab + " with a positive probability");
+          }
+          r[id] = x;
+        }
       }
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("draft distributions truncated: fewer than " + rows + " rows", e);
+    }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("draft distributions have " + b.remaining() + " trailing bytes");
     }
     return out;
   }

@@ -68,7 +68,8 @@ public final class EventBusDrafter implements Drafter {
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = t.getInteger(i);
     }
-    double[][] q = sampler.greedy() ? new double[tokens.length][] : DraftVerticle.decode(reply.getString("q"), tokens.length);
+    double[][] q = sampler.greedy() ? new double[tokens.length][] : DraftVerticle.decode(reply.getString("q"), tokens.length,
+        reply.getInteger("vocab"));
     return new Proposal(tokens, q);
   }
 

@@ -86,7 +86,9 @@ public final class Dashboard {
     String taskId;
     String device;
     Long freeMemoryBytes;
-    Double gpuUtilization;
+    Double utilization;
+    Long uploadedBytes;
+    Double uploadBytesPerSecond;
     double busyShare;
     long heartbeats;
     long lastHeardMillis;
@@ -192,8 +194,13 @@ public final class Dashboard {
       t.device = body.getString("device", t.device);
       Number free = body.getNumber("freeMemoryBytes");
       t.freeMemoryBytes = free == null ? t.freeMemoryBytes : Long.valueOf(free.longValue());
-      Number util = body.getNumber("gpuUtilization");
-      t.gpuUtilization = util == null ? t.gpuUtilization : Double.valueOf(util.doubleValue());
+      // measured by the trainer at each heartbeat: NVML on a GPU, its process CPU load on the CPU
+      Number util = body.getNumber("utilization");
+      t.utilization = util == null ? null : Double.valueOf(util.doubleValue());
+      Number up = body.getNumber("uploadedBytes");
+      t.uploadedBytes = up == null ? t.uploadedBytes : Long.valueOf(up.longValue());
+      Number rate = body.getNumber("uploadBytesPerSecond");
+      t.uploadBytesPerSecond = rate == null ? t.uploadBytesPerSecond : Double.valueOf(rate.doubleValue());
     } catch (ClassCastException e) {
       LOG.debug("ignoring malformed heartbeat fields {}: {}", body, e.toString());
     }
@@ -292,7 +299,8 @@ public final class Dashboard {
       Telemetry t = telemetry.get(a);
       if (t != null) {
         w.put("state", t.state).put("task_id", t.taskId).put("busy_share", t.busyShare)
-            .put("free_memory_bytes", t.freeMemoryBytes).put("gpu_utilization", t.gpuUtilization);
+            .put("free_memory_bytes", t.freeMemoryBytes).put("utilization", t.utilization)
+            .put("upload_bytes_per_second", t.uploadBytesPerSecond).put("uploaded_bytes_total", t.uploadedBytes);
         if (t.device != null) {
           w.put("device", t.device);
         }

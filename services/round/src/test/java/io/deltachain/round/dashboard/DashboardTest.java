@@ -170,7 +170,8 @@ class DashboardTest {
     vertx.eventBus().publish(Dashboard.VERDICT_EVIDENCE, new JsonObject().put("deltaId", good)
         .put("evalLossBeforeMicro", 5_574_000).put("evalLossAfterMicro", 5_231_000));
     vertx.eventBus().publish("trainer.heartbeat", new JsonObject().put("trainerAddress", T1.toUpperCase(Locale.ROOT))
-        .put("state", "TRAINING").put("tokensPerSecond", 8000.0));
+        .put("state", "TRAINING").put("tokensPerSecond", 8000.0).put("device", "cuda:0").put("utilization", 0.83)
+        .put("freeMemoryBytes", 3L * GIB).put("uploadedBytes", 250_000L).put("uploadBytesPerSecond", 12_500_000.0));
     await(chain.inner.decide(good, DeltaStatus.ACCEPTED, List.of()));
     await(chain.inner.decide(bad, DeltaStatus.REJECTED, List.of("NORM_RATIO_EXCEEDED")));
     await(chain.inner.acceptCheckpoint("7", "model.layers.0", "ee".repeat(32), "bafkreiexample", 4096, List.of(good)));
@@ -206,6 +207,12 @@ class DashboardTest {
     assertThat(w1.getString("state")).isEqualTo("TRAINING");
     assertThat(w1.getDouble("progress_tokens_per_second")).isEqualTo(8000.0);
     assertThat(w1.getLong("uploaded_bytes")).isEqualTo(1000L);
+    // what the trainer measured: device utilisation, free memory, bytes it uploaded and their rate
+    assertThat(w1.getString("device")).isEqualTo("cuda:0");
+    assertThat(w1.getDouble("utilization")).isEqualTo(0.83);
+    assertThat(w1.getLong("free_memory_bytes")).isEqualTo(3L * GIB);
+    assertThat(w1.getLong("uploaded_bytes_total")).isEqualTo(250_000L);
+    assertThat(w1.getDouble("upload_bytes_per_second")).isEqualTo(12_500_000.0);
     assertThat(s.getJsonObject("chain").getJsonArray("validators")).hasSize(2);
     assertThat(s.getJsonObject("chain").getBoolean("available")).isTrue();
   }

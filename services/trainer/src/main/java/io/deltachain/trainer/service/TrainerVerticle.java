@@ -48,6 +48,11 @@ public final class TrainerVerticle extends VerticleBase {
   /** Latest training loss and throughput (double bits), for the deltachain_trainer_* gauges. */
   private final java.util.concurrent.atomic.AtomicLong trainingLoss = new java.util.concurrent.atomic.AtomicLong(Double.doubleToRawLongBits(Double.NaN));
   private final java.util.concurrent.atomic.AtomicLong tokensPerSecond = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong utilizationGauge =
+      new java.util.concurrent.atomic.AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+  private final java.util.concurrent.atomic.AtomicLong uploadedBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong uploadRate = new java.util.concurrent.atomic.AtomicLong();
+  private DeviceUtilization utilization;
   /** Steps between resume checkpoints; a re-offered task continues from its last one. */
   static final int CHECKPOINT_EVERY = 50;
 
@@ -116,6 +121,7 @@ public final class TrainerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("trainer-" + nodeId(), 1, 7, TimeUnit.DAYS);
+    utilization = DeviceUtilization.of(config.device());
     vertx.eventBus().<JsonObject>consumer(TrainerAddresses.taskOffer(nodeId()), this::onOffer);
     vertx.eventBus().<JsonObject>consumer(TrainerAddresses.taskCancel(nodeId()), this::onCancel);
     return executor.executeBlocking(() -> config.probeThroughput() ? throughputProbe.apply(config.device()) : 0.0)
@@ -141,6 +147,13 @@ public final class TrainerVerticle extends VerticleBase {
           io.micrometer.core.instrument.Gauge.builder("deltachain_trainer_tokens_per_second", tokensPerSecond,
               v -> Double.longBitsToDouble(v.get())).description("Training throughput of the running task")
               .tag("trainer", nodeId()).register(m);
+          io.micrometer.core.instrument.Gauge.builder("deltachain_trainer_device_utilization", utilizationGauge,
+              v -> Double.longBitsToDouble(v.get()))
+              .description("Busy share of the training device at the last heartbeat (NVML on a GPU, process CPU load on the CPU)")
+              .tag("trainer", nodeId()).tag("device", describe(config.device())).register(m);
+          io.micrometer.core.instrument.Gauge.builder("deltachain_trainer_upload_bytes_per_second", uploadRate,
+              v -> Double.longBitsToDouble(v.get())).description("Measured upload rate of the last submissions")
+              .tag("trainer", nodeId()).register(m);
           vertx.eventBus().publish(TrainerAddresses.NODE_REGISTERED, capabilitiesJson());
           heartbeatTimer = vertx.setPeriodic(config.heartbeatMillis(), id -> heartbeat());
           LOG.info("trainer {} registered (tx {}), {}", nodeId(), tx, capabilitiesJson().encode());
@@ -165,7 +178,57 @@ public final class TrainerVerticle extends VerticleBase {
     if (r != null) {
       hb.put("taskId", r.task().taskId()).put("step", r.step().get());
     }
+    DeviceUtilization.Reading u = utilization.read();
+    hb.put("device", u.device());
+    if (u.available()) {
+      hb.put("utilization", u.utilization());
+      utilizationGauge.set(Double.doubleToRawLongBits(u.utilization()));
+    } else {
+      hb.put("utilizationUnavailable", u.unavailable());
+    }
+    if (u.freeMemoryBytes() >= 0) {
+      hb.put("freeMemoryBytes", u.freeMemoryBytes());
+    }
+    double rate = Double.longBitsToDouble(uploadRate.get());
+    hb.put("uploadedBytes", uploadedBytes.get());
+    if (rate > 0) {
+      hb.put("uploadBytesPerSecond", rate);
+    }
     vertx.eventBus().publish(TrainerAddresses.HEARTBEAT, hb);
+  }
+
+  /** Bytes of everything one task's submission uploads (deltas, replay trace and states). */
+  private static long uploadSize(JobResult result) {
+    List<Path> files = new ArrayList<>(result.deltaFiles());
+    if (result.replay() != null) {
+      files.add(result.replay().traceFile());
+      files.addAll(result.replay().stateFiles().values());
+    }
+    long total = 0;
+    for (Path f : files) {
+      try {
+        total += Files.size(f);
+      } catch (java.io.IOException e) {
+        // the upload itself reports the missing file
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Measured upload bandwidth: one submission's files go up concurrently, so the rate is the
+   * batch's bytes over the batch's wall time (an average over the last few submissions).
+   */
+  private void recordUpload(long bytes, long nanos) {
+    uploadedBytes.addAndGet(bytes);
+    io.deltachain.core.metrics.ServiceMetrics.registry().counter("deltachain_trainer_uploaded_bytes_total",
+        "trainer", nodeId()).increment(bytes);
+    if (nanos <= 0 || bytes <= 0) {
+      return;
+    }
+    double rate = bytes / (nanos / 1e9);
+    double previous = Double.longBitsToDouble(uploadRate.get());
+    uploadRate.set(Double.doubleToRawLongBits(previous > 0 ? 0.5 * previous + 0.5 * rate : rate));
   }
 
   private void onOffer(Message<JsonObject> msg) {
@@ -193,7 +256,8 @@ public final class TrainerVerticle extends VerticleBase {
       run.step().set(p.step());
       trainingLoss.set(Double.doubleToRawLongBits(p.loss()));
       tokensPerSecond.set(Double.doubleToRawLongBits(p.tokensPerSecond()));
-      LOG.debug("round={} task={} step={}/{} loss={}", task.roundId(), task.taskId(), p.step(), p.totalSteps(), p.loss());
+      LOG.atDebug().addKeyValue("round", task.roundId()).addKeyValue("task", task.taskId())
+          .log("step {}/{} loss {}", p.step(), p.totalSteps(), p.loss());
       vertx.eventBus().publish(TrainerAddresses.PROGRESS, p.toJson().put("node", nodeId()).put("roundId", task.roundId()));
     }, () -> run.cancelled().get()), false)
         .compose(this::submit)
@@ -247,7 +311,11 @@ public final class TrainerVerticle extends VerticleBase {
       hashes.add(h);
       uploads.add(uploader.upload(f, h));
     }
-    return Future.all(uploads).compose(done -> Future.all(replayUploads)).compose(done -> chain.nextNonce(config.key().publicKey())).compose(nonce -> {
+    long uploadStarted = System.nanoTime();
+    long uploadBytes = uploadSize(result);
+    return Future.all(uploads).compose(done -> Future.all(replayUploads))
+        .onSuccess(done -> recordUpload(uploadBytes, System.nanoTime() - uploadStarted))
+        .compose(done -> chain.nextNonce(config.key().publicKey())).compose(nonce -> {
       List<Future<String>> txs = new ArrayList<>();
       JsonArray submitted = new JsonArray();
       for (int i = 0; i < result.deltaFiles().size(); i++) {
@@ -262,8 +330,9 @@ public final class TrainerVerticle extends VerticleBase {
                   .builder("deltachain_trainer_chain_submit_seconds").description("Time to submit a SubmitDelta")
                   .tag("outcome", ar.succeeded() ? "ok" : "failed").register(m)
                   .record(System.nanoTime() - sent, java.util.concurrent.TimeUnit.NANOSECONDS))
-              .onSuccess(tx -> LOG.info("round={} task={} layer={} submitted delta tx={} size={}", body.getRoundId(),
-                  result.task().taskId(), body.getLayer(), tx, body.getSizeBytes())));
+              .onSuccess(tx -> LOG.atInfo().addKeyValue("round", body.getRoundId())
+                  .addKeyValue("delta", tx.toLowerCase(java.util.Locale.ROOT)).addKeyValue("task", result.task().taskId())
+                  .addKeyValue("layer", body.getLayer()).log("submitted delta, {} bytes", body.getSizeBytes())));
           submitted.add(new JsonObject().put("layer", body.getLayer()).put("contentHash", hashes.get(i).hex())
               .put("cid", uploads.get(i).result() == null ? "" : uploads.get(i).result())
               .put("inline", !body.getInlineDelta().isEmpty()));

@@ -122,7 +122,13 @@ class TrainerVerticleTest {
       }
       assertThat(SubmitDelta.parseFrom(chain.txs.get(1).getBody()).getReplayCommitment())
           .isEqualTo(SubmitDelta.parseFrom(chain.txs.get(2).getBody()).getReplayCommitment());
-      assertThat(heartbeats).isNotEmpty();
+      assertThat(heartbeats).isNotEmpty().allSatisfy(hb -> assertThat(hb.getString("device")).isEqualTo("cpu"));
+      // the device's busy share is measured (process CPU load on the CPU), never made up
+      assertThat(heartbeats).anySatisfy(hb -> assertThat(hb.getDouble("utilization")).isBetween(0.0, 1.0));
+      // every byte uploaded (deltas, replay trace and states) is counted for the bandwidth figures
+      long stored = store.files.values().stream().mapToLong(b -> b.length).sum();
+      assertThat(io.deltachain.core.metrics.ServiceMetrics.registry().get("deltachain_trainer_uploaded_bytes_total")
+          .tag("trainer", key.addressHex()).counter().count()).isEqualTo((double) stored);
       ctx.completeNow();
     }));
     vertx.deployVerticle(verticle)

@@ -130,9 +130,9 @@ public final class ValidatorVerticle extends VerticleBase {
           if (spotChecker != null && judged.file() != null) {
             spotQueue = spotQueue.transform(ignored -> spotCheck(d, judged));
           }
-          LOG.info("round={} delta={} height={} verdict={}", d.tx().getRoundId(), HexFormat.of().formatHex(d.deltaId()),
-              d.height(), decision.approve() ? "approved, score " + decision.scoreMicro()
-                  : decision.reason() + " (" + decision.message() + ")");
+          LOG.atInfo().addKeyValue("round", d.tx().getRoundId()).addKeyValue("delta", HexFormat.of().formatHex(d.deltaId()))
+              .addKeyValue("height", d.height()).log("verdict: {}", decision.approve()
+                  ? "approved, score " + decision.scoreMicro() : decision.reason() + " (" + decision.message() + ")");
           record(d, decision);
           return (Void) null;
         })
@@ -202,9 +202,11 @@ public final class ValidatorVerticle extends VerticleBase {
             return (Void) null;
           }
           if (outcome.matched()) {
-            LOG.info("delta {} spot-check passed: {}", id, outcome.detail());
+            LOG.atInfo().addKeyValue("round", d.tx().getRoundId()).addKeyValue("delta", id)
+                .log("spot-check passed: {}", outcome.detail());
           } else {
-            LOG.warn("delta {} spot-check failed, disputing: {}", id, outcome.detail());
+            LOG.atWarn().addKeyValue("round", d.tx().getRoundId()).addKeyValue("delta", id)
+                .log("spot-check failed, disputing: {}", outcome.detail());
             pendingDisputes.add(outcome.dispute());
           }
           disputes.outcome(d, outcome);
@@ -212,7 +214,8 @@ public final class ValidatorVerticle extends VerticleBase {
         })
         .recover(e -> {
           // the validator's own failure (executor setup, engine): no dispute against the trainer
-          LOG.warn("delta {} not spot-checked: {}", id, e.toString());
+          LOG.atWarn().addKeyValue("round", d.tx().getRoundId()).addKeyValue("delta", id)
+              .log("not spot-checked: {}", e.toString());
           disputes.notChecked(d, e);
           return Future.succeededFuture();
         });
