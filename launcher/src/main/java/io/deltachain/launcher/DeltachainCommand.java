@@ -99,8 +99,12 @@ public final class DeltachainCommand implements Callable<Integer> {
       + " demo does) and print round finalization latency (last delta committed -> FinalizeRound committed) and"
       + " aggregate training tokens/s.")
   static final class BenchRound implements Callable<Integer> {
-    @CommandLine.Option(names = "--rounds", defaultValue = "2", description = "rounds, one per layer (default ${DEFAULT-VALUE})")
+    @CommandLine.Option(names = "--rounds", defaultValue = "2", description = "rounds, one per layer unless --layer"
+        + " is given (default ${DEFAULT-VALUE})")
     int rounds;
+    @CommandLine.Option(names = "--layer", description = "run every round on this layer, each from the previous"
+        + " round's checkpoint")
+    Integer layer;
     @CommandLine.Option(names = "--steps", defaultValue = "60", description = "optimizer steps per trainer (default ${DEFAULT-VALUE})")
     int steps;
 
@@ -110,7 +114,7 @@ public final class DeltachainCommand implements Callable<Integer> {
       try (io.deltachain.launcher.demo.Devnet net = new io.deltachain.launcher.demo.Devnet(s, null, System.out)) {
         net.start();
         java.util.List<io.deltachain.launcher.demo.RoundBench.Figures> f =
-            new io.deltachain.launcher.demo.RoundBench(net, System.out).run(rounds, steps);
+            new io.deltachain.launcher.demo.RoundBench(net, System.out).run(rounds, steps, layer);
         System.out.println();
         System.out.print(io.deltachain.launcher.demo.RoundBench.table(f, s));
       }

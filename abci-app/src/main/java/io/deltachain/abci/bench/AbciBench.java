@@ -490,7 +490,10 @@ public final class AbciBench {
     byte[] h = ContentHash.sha256(id.getBytes(StandardCharsets.UTF_8)).bytes();
     return StartRound.newBuilder().setRoundId(id).setModelId("bench").setPlanHash(ByteString.copyFrom(h))
         .setEvalSeed(1).setEvalSetHash(ByteString.copyFrom(h)).setShardCount(1).setTrainingBlocks(blocks)
-        .setValidationBlocks(blocks).setAggregation(AggregationMethod.TRIMMED_MEAN).build();
+        .setValidationBlocks(blocks).setAggregation(AggregationMethod.TRIMMED_MEAN)
+        .setTraining(io.deltachain.core.tx.proto.TrainingSettings.newBuilder().setSteps(10).setBatchSize(4)
+            .setSequenceLength(32).setLearningRateE9(1_000_000).setLoraAlphaMilli(8_000).setBaseModel("random:7")
+            .setDataset("europarl:100").setDataSeed(7)).build();
   }
 
   private static SubmitDelta delta(String roundId, String content) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.crypto.NodeKey;
+import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.tx.proto.AggregationMethod;
 import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.CheckpointVote;
@@ -15,6 +16,7 @@ import io.deltachain.core.tx.proto.RegisterNode;
 import io.deltachain.core.tx.proto.Rollback;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.SubmitDelta;
+import io.deltachain.core.tx.proto.TrainingMode;
 import io.deltachain.core.tx.proto.Verdict;
 import io.deltachain.core.tx.proto.VerdictBatch;
 import java.util.Arrays;
@@ -117,7 +119,13 @@ final class BodySchemas {
         return x;
       }
     }
-    return ValidationResult.OK;
+    // Without the training settings no node could rebuild a trainer's task from the chain.
+    if (!b.hasTraining()) {
+      return bad("training is missing: a round must fix its training settings on chain");
+    }
+    boolean adapters = b.getAssignmentsList().stream()
+        .anyMatch(a -> a.getMode() == TrainingMode.LORA || a.getMode() == TrainingMode.QLORA);
+    return RoundTraining.of(b.getTraining()).problem(adapters).map(BodySchemas::bad).orElse(ValidationResult.OK);
   }
 
   private static ValidationResult submitDelta(SubmitDelta b) {

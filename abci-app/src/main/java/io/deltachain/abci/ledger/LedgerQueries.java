@@ -16,6 +16,7 @@ import io.deltachain.abci.proto.crypto.ProofOps;
 import io.deltachain.core.tx.proto.AggregationMethod;
 import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.NodeRole;
+import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.core.tx.proto.TrainingMode;
 import io.vertx.core.json.JsonArray;
@@ -163,7 +164,10 @@ final class LedgerQueries {
     j.put("base_checkpoints", base);
     JsonArray assignments = new JsonArray();
     try {
-      for (Assignment a : StartRound.parseFrom(r.startRoundBody).getAssignmentsList()) {
+      StartRound start = StartRound.parseFrom(r.startRoundBody);
+      // the settings as signed in the stored body (CheckTx refuses a StartRound without them)
+      j.put("training", RoundTraining.of(start.getTraining()).toJson());
+      for (Assignment a : start.getAssignmentsList()) {
         assignments.add(new JsonObject()
             .put("trainer_address", Keys.addr(a.getTrainerAddress().toByteArray()))
             .put("first_layer", a.getFirstLayer())

@@ -94,7 +94,10 @@ final class ChainFixture {
     return StartRound.newBuilder().setRoundId(id).setModelId("tiny").setPlanHash(ByteString.copyFrom(sha("plan")))
         .setEvalSeed(99).setEvalSetHash(ByteString.copyFrom(sha("eval"))).setShardCount(1)
         .setTrainingBlocks(trainingBlocks).setValidationBlocks(validationBlocks)
-        .setAggregation(AggregationMethod.COORDINATE_MEDIAN).build();
+        .setAggregation(AggregationMethod.COORDINATE_MEDIAN)
+        .setTraining(io.deltachain.core.tx.proto.TrainingSettings.newBuilder().setSteps(10).setBatchSize(4)
+            .setSequenceLength(32).setLearningRateE9(1_000_000).setLoraAlphaMilli(8_000).setBaseModel("random:7")
+            .setDataset("europarl:100").setDataSeed(7)).build();
   }
 
   static SubmitDelta delta(String roundId, String content, byte[] base) {

@@ -145,6 +145,11 @@ class BlockCycleSocketTest {
       assertThat(round.getString("status")).isEqualTo("OPEN");
       assertThat(round.getString("coordinator")).isEqualTo(keys.coordinator.key().addressHex());
       assertThat(round.getLong("training_deadline")).isEqualTo(11);
+      // the round's training settings as the StartRound fixed them, readable by any node
+      assertThat(round.getJsonObject("training").getMap()).containsEntry("steps", 10).containsEntry("batch_size", 4)
+          .containsEntry("sequence_length", 32).containsEntry("learning_rate_e9", "1000000")
+          .containsEntry("lora_alpha_milli", 8000).containsEntry("base_model", "random:7")
+          .containsEntry("dataset", "europarl:100").containsEntry("data_seed", "7");
 
       Response info2 = c.call(Request.newBuilder().setInfo(io.deltachain.abci.proto.RequestInfo.getDefaultInstance()).build());
       assertThat(info2.getInfo().getLastBlockHeight()).isEqualTo(1);

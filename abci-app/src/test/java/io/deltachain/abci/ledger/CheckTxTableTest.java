@@ -12,7 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.deltachain.abci.client.TxSigner;
 import io.deltachain.abci.proto.ResponseCheckTx;
+import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.BodyType;
+import io.deltachain.core.tx.proto.StartRound;
+import io.deltachain.core.tx.proto.TrainingMode;
+import io.deltachain.core.tx.proto.TrainingSettings;
 import io.deltachain.core.tx.proto.Capabilities;
 import io.deltachain.core.tx.proto.NodeRole;
 import io.deltachain.core.tx.proto.SubmitDelta;
@@ -40,6 +44,7 @@ class CheckTxTableTest {
   private byte[] pendingDelta;
   private byte[] acceptedDelta;
   private byte[] head;
+  private int trainingNonce;
 
   @BeforeAll
   void ledger() {
@@ -158,6 +163,47 @@ class CheckTxTableTest {
         row("valid verdict from the fourth validator", t -> validator(3).verdicts(List.of(TxSigner.verdict(pendingDelta, true, 1))),
             TxCode.OK),
         row("valid delta from the trainer", t -> trainerAhead().submitDelta(delta("r1", LAYER, "ok", head)), TxCode.OK));
+  }
+
+  /** StartRound rows: the training settings edited, and the reason CheckTx must give (null: accepted). */
+  Stream<Arguments> trainingRows() {
+    return Stream.of(
+        Arguments.of("no training settings", (Function<StartRound.Builder, StartRound.Builder>) StartRound.Builder::clearTraining,
+            "training is missing"),
+        Arguments.of("zero steps", edit(t -> t.setSteps(0)), "training.steps 0 is outside"),
+        Arguments.of("zero batch size", edit(t -> t.setBatchSize(0)), "training.batch_size 0 is outside"),
+        Arguments.of("zero sequence length", edit(t -> t.setSequenceLength(0)), "training.sequence_length 0 is outside"),
+        Arguments.of("zero learning rate", edit(t -> t.setLearningRateE9(0)), "training.learning_rate_e9 0 is outside"),
+        Arguments.of("learning rate above 10", edit(t -> t.setLearningRateE9(10_000_000_001L)),
+            "training.learning_rate_e9 10000000001 is outside"),
+        Arguments.of("LoRA round without alpha", (Function<StartRound.Builder, StartRound.Builder>) b -> b
+            .setTraining(b.getTraining().toBuilder().setLoraAlphaMilli(0))
+            .addAssignments(Assignment.newBuilder().setTrainerAddress(ByteString.copyFrom(new byte[20]))
+                .setMode(TrainingMode.LORA).setLoraRank(4)), "training.lora_alpha_milli 0 is outside 1.."),
+        Arguments.of("no base model", edit(t -> t.setBaseModel("")), "training.base_model is empty"),
+        Arguments.of("no dataset", edit(t -> t.setDataset(" ")), "training.dataset is empty"),
+        Arguments.of("dataset name with a newline", edit(t -> t.setDataset("europarl\n")),
+            "training.dataset contains control characters"),
+        Arguments.of("valid settings", edit(t -> t), null));
+  }
+
+  private static Function<StartRound.Builder, StartRound.Builder> edit(
+      Function<TrainingSettings.Builder, TrainingSettings.Builder> f) {
+    return b -> b.setTraining(f.apply(b.getTraining().toBuilder()));
+  }
+
+  @ParameterizedTest(name = "StartRound with {0}")
+  @MethodSource("trainingRows")
+  void startRoundTraining(String name, Function<StartRound.Builder, StartRound.Builder> edit, String reason) {
+    StartRound body = edit.apply(round("r-training", 10, 10).toBuilder()).build();
+    // nonces of their own, below the table's coordinator rows (1001), since an accepted StartRound raises the mempool nonce
+    ResponseCheckTx r = h.checkTx(new TxSigner(h.coordinator.key(), CHAIN, 500 + trainingNonce++).startRound(body));
+    if (reason == null) {
+      assertThat(TxCode.of(r.getCode())).as("log: %s", r.getLog()).isEqualTo(TxCode.OK);
+    } else {
+      assertThat(TxCode.of(r.getCode())).isEqualTo(TxCode.INVALID_BODY);
+      assertThat(r.getLog()).contains(reason);
+    }
   }
 
   private static Arguments row(String name, Function<Void, byte[]> tx, TxCode expected) {

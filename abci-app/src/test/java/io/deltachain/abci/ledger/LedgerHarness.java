@@ -138,7 +138,10 @@ final class LedgerHarness {
     return StartRound.newBuilder().setRoundId(id).setModelId("tiny-llama").setPlanHash(ByteString.copyFrom(sha("plan-" + id)))
         .setEvalSeed(12345).setEvalSetHash(ByteString.copyFrom(sha("eval-" + id))).setShardCount(1)
         .setTrainingBlocks(trainingBlocks).setValidationBlocks(validationBlocks)
-        .setAggregation(AggregationMethod.TRIMMED_MEAN).setByzantineF(1).build();
+        .setAggregation(AggregationMethod.TRIMMED_MEAN).setByzantineF(1)
+        .setTraining(io.deltachain.core.tx.proto.TrainingSettings.newBuilder().setSteps(10).setBatchSize(4)
+            .setSequenceLength(32).setLearningRateE9(1_000_000).setLoraAlphaMilli(8_000).setBaseModel("random:7")
+            .setDataset("europarl:100").setDataSeed(7)).build();
   }
 
   static SubmitDelta delta(String roundId, String content) {

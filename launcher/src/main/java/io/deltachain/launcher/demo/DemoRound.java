@@ -1,8 +1,6 @@
 package io.deltachain.launcher.demo;
 
 import io.deltachain.validator.replay.ReplayOutcome;
-import io.deltachain.trainer.task.TrainingTask;
-import io.deltachain.core.profile.TrainingMode;
 import static io.deltachain.launcher.demo.Devnet.await;
 import static io.deltachain.launcher.demo.Devnet.awaitTrue;
 
@@ -89,7 +87,10 @@ public final class DemoRound {
     this(net, out, steps, LAYER_INDEX);
   }
 
-  /** A round of {@code steps} optimizer steps per trainer on one layer (whose head must still be the base). */
+  /**
+   * A round of {@code steps} optimizer steps per trainer on one layer; a layer that already has a
+   * head is trained from it (the round declares the head as the layer's base).
+   */
   public DemoRound(Devnet net, PrintStream out, int steps, int layerIndex) {
     this.net = net;
     this.out = out;
@@ -119,11 +120,6 @@ public final class DemoRound {
     Map<String, TrainerNode> byAddress = new HashMap<>();
     net.trainers().forEach(t -> byAddress.put(t.key().addressHex().toLowerCase(Locale.ROOT), t));
 
-    DataSplit evalSet = new DataSplit.EvalSet(s.roundSeed());
-    double before = v0.model().baseLoss(evalSet);
-    say("evaluation set: %d held-out Europarl batches of %dx%d tokens, fixed by seed %d; base loss %.4f",
-        s.evalBatches(), s.batchSize(), s.sequenceLength(), s.roundSeed(), before);
-
     // heard from: a heartbeat (with its throughput, which the planner needs) reached the round service
     awaitTrue(Duration.ofSeconds(60), "a heartbeat from every trainer at the round service", () -> {
       JsonArray workers = get("/learning/workers").getJsonArray("workers");
@@ -139,14 +135,23 @@ public final class DemoRound {
         .put("aggregation", "weighted_mean");
     JsonObject started = post("/learning/round/start", request);
     roundId = started.getString("round_id");
-    // The round's training settings, published for the validators' replay spot-checks (StartRound
-    // carries the assignments, seeds and dataset hash, not steps or hyperparameters).
-    net.replayTasks().register(roundId, new TrainingTask("round" + roundId, Long.parseLong(roundId), s.profile(),
-        s.baseCheckpoint(), s.baseHash(), TrainingMode.LORA, LAYER_INDEX, LAYER_INDEX, 4, 8, TARGETS,
-        "europarl:" + s.corpusDocuments(), "bytes", net.corpus().hash().hex(), s.roundSeed(), 0, s.trainers(), steps,
-        s.batchSize(), s.sequenceLength(), 3e-3, "fp32"));
     say("POST /learning/round/start: StartRound committed at height %d (tx %s); %s, LoRA rank 4 on %s, %d steps each",
         started.getLong("height"), started.getString("tx_hash").substring(0, 12), layer, TARGETS, steps);
+    // Everything about the round comes from the StartRound validator-0's node committed: the
+    // training settings, the data seed, and the layer's declared base (a head from an earlier round).
+    awaitTrue(Duration.ofSeconds(60), "validator-0's node to commit StartRound " + roundId,
+        () -> v0.feed().round(roundId) != null);
+    io.deltachain.core.tx.proto.StartRound start = v0.feed().round(roundId);
+    io.deltachain.core.tx.RoundTraining training = io.deltachain.core.tx.RoundTraining.of(start.getTraining());
+    String baseHex = java.util.HexFormat.of().formatHex(start.getBaseCheckpointsOrThrow(layer).toByteArray());
+    DataSplit evalSet = new DataSplit.EvalSet(start.getEvalSeed());
+    double before = v0.rounds().evaluator(roundId).baseLoss(evalSet);
+    say("on chain: %d steps, batch %dx%d, lr %s, LoRA alpha %s, base model %s, dataset %s, data seed %s; %s builds on %s",
+        training.steps(), training.batchSize(), training.sequenceLength(), training.learningRate(),
+        training.loraAlpha(), training.baseModel(), training.dataset(), Long.toUnsignedString(training.dataSeed()),
+        layer, baseHex.equals(s.baseHash()) ? "the seed base" : "checkpoint " + baseHex.substring(0, 16));
+    say("evaluation set: %d held-out Europarl batches of %dx%d tokens (the dataset's held-out documents); loss of the"
+        + " round's base %.4f", s.evalBatches(), training.batchSize(), training.sequenceLength(), before);
 
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     consumers.add(net.coordinatorVertx().eventBus().<JsonObject>consumer(TrainerAddresses.PROGRESS, m -> {
@@ -240,7 +245,7 @@ public final class DemoRound {
     }
     long height = await(chain.status(), 30).latestHeight();
     JsonObject cost = get("/learning/round/" + roundId + "/cost");
-    return new Result(roundId, layer, before, after, outcomes, s.baseHash(), checkpointHex, cid, heads, appHashes, h,
+    return new Result(roundId, layer, before, after, outcomes, baseHex, checkpointHex, cid, heads, appHashes, h,
         height, status.getString("status"), cost, (System.nanoTime() - t0) / 1e9, finalizeHeight, aggregated);
   }
 
@@ -296,7 +301,7 @@ public final class DemoRound {
       throws IOException {
     Path f = net.dir().resolve("round-" + roundId + "-checkpoint.safetensors");
     await(v0.store().download(ContentHash.parse(checkpointHex), cid, f), 60);
-    SortedMap<String, DenseTensor> base = v0.model().baseWeights(layer);
+    SortedMap<String, DenseTensor> base = v0.rounds().evaluator(roundId).baseWeights(layer);
     SortedMap<String, DenseTensor> ckpt = CheckpointFiles.readTensors(f);
     SortedMap<String, DenseTensor> diff = new TreeMap<>();
     for (Map.Entry<String, DenseTensor> e : ckpt.entrySet()) {
@@ -309,7 +314,7 @@ public final class DemoRound {
       diff.put(e.getKey(), new DenseTensor(e.getValue().shape(), d));
     }
     Files.deleteIfExists(f);
-    return v0.model().lossWithDelta(new LayerDelta(layer, diff), evalSet);
+    return v0.rounds().evaluator(roundId).lossWithDelta(new LayerDelta(layer, diff), evalSet);
   }
 
   private JsonObject get(String path) {

@@ -27,9 +27,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import io.deltachain.launcher.wiring.ChainRoundContexts;
 import io.deltachain.launcher.wiring.ChainVerdictSink;
-import io.deltachain.launcher.wiring.EvalData;
-import io.deltachain.launcher.wiring.ModelLossEvaluator;
-import io.deltachain.launcher.wiring.RoundReplayTasks;
+import io.deltachain.launcher.wiring.StoreCheckpoints;
+import io.deltachain.launcher.wiring.ValidatorRounds;
 import io.deltachain.launcher.wiring.StoreDeltaFetcher;
 import io.deltachain.launcher.wiring.StoreDeltaUploader;
 import io.deltachain.launcher.wiring.StoreReplayFetcher;
@@ -96,10 +95,14 @@ public final class Devnet implements AutoCloseable {
       return ContentHash.sha256(("base:" + profile + ":" + baseCheckpoint()).getBytes(StandardCharsets.UTF_8)).hex();
     }
 
-    /** What trainers add to the round service's offers: this network's data and base model. */
+    /** What the trainers hold: this network's data and base model (the rounds name the same). */
     public TrainerTaskSettings trainerTasks(Corpus corpus) {
-      return new TrainerTaskSettings("europarl:" + corpusDocuments, corpus.hash().hex(), "bytes", baseCheckpoint(),
-          roundSeed, trainers(), 60, 5000);
+      return new TrainerTaskSettings(datasetSpec(), corpus.hash().hex(), "bytes", baseCheckpoint(), 5000);
+    }
+
+    /** The dataset spec rounds name on chain and nodes resolve: {@code europarl:<documents>}. */
+    public String datasetSpec() {
+      return "europarl:" + corpusDocuments;
     }
 
     /** Trainers in all. */
@@ -109,7 +112,7 @@ public final class Devnet implements AutoCloseable {
   }
 
   /** One validator service and what it owns. */
-  public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ModelLossEvaluator model,
+  public record ValidatorNode(int index, ChainClient chain, BlockPollingFeed feed, ValidatorRounds rounds,
       TxSigner signer, DeltaStoreClient store, ChainVerdictSink sink, ChainDisputeSink disputes,
       CheckpointAggregator aggregator) {}
 
@@ -151,7 +154,6 @@ public final class Devnet implements AutoCloseable {
   private TxSigner coordinator;
   private Corpus corpus;
   private ModelProfile profile;
-  private RoundReplayTasks replayTasks;
   private final Thread hook = new Thread(this::closeQuietly, "devnet-shutdown");
   private volatile boolean closed;
 
@@ -233,31 +235,32 @@ public final class Devnet implements AutoCloseable {
     coordinator = new TxSigner(coordinatorKey, CHAIN_ID, 0);
 
     ValidatorPolicy policy = demoPolicy();
-    replayTasks = new RoundReplayTasks();
-    replayTasks.dataset("europarl:" + settings.corpusDocuments(), corpus);
+    ValidatorRounds.lend(settings.datasetSpec(), corpus);
     for (LocalNet.Node n : net.nodes()) {
       ChainClient c = new ChainClient(validatorVertx, n.rpcUrl());
       BlockPollingFeed feed = new BlockPollingFeed(validatorVertx, c, 200);
-      ModelLossEvaluator model = new ModelLossEvaluator(profile, settings.baseSeed(), evalData(settings.roundSeed()));
+      DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
+      // every round's task, base model and data come from the StartRound this validator's own node committed
+      ValidatorRounds rounds = new ValidatorRounds(feed::round, new StoreCheckpoints(sc, c,
+          dir.resolve("validator-" + n.index + "/checkpoints")), settings.evalBatches());
       long last = await(c.lastNonce(n.validatorKey.address()), 30);
       TxSigner signer = new TxSigner(n.validatorKey, CHAIN_ID, last);
-      DeltaStoreClient sc = new DeltaStoreClient(validatorVertx, storeUrl);
       SerialSubmitter submitter = new SerialSubmitter(signer);
       ChainVerdictSink sink = new ChainVerdictSink(c, submitter);
-      // Every validator replays a chain-chosen segment of every delta it judged; the round's training
-      // settings are public (registered by the coordinator), the chain data each validator's own.
+      // Every validator replays a chain-chosen segment of every delta it judged, with the task its own
+      // node's StartRound fixes.
       ChainDisputeSink disputes = new ChainDisputeSink(c, submitter);
       StoreReplayFetcher replayFetcher = new StoreReplayFetcher(sc, dir.resolve("validator-" + n.index + "/replay"), 60);
       ValidatorVerticle v = new ValidatorVerticle(feed, new StoreDeltaFetcher(validatorVertx, sc,
-          dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, model),
+          dir.resolve("validator-" + n.index + "/fetched")), new ChainRoundContexts(feed, policy, rounds),
           sink, new VerdictEngine(), new ReplaySpotChecker(new ReplayVerifier(REPLAY_TOLERANCE_PPM), replayFetcher,
-              replayFetcher, replayTasks.executors(feed::round), true), disputes);
+              replayFetcher, rounds.executors(), true), disputes);
       await(validatorVertx.deployVerticle(v), 60);
       feed.start();
-      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, submitter, sc, model,
+      CheckpointAggregator aggregator = new CheckpointAggregator("validator-" + n.index, c, submitter, sc, rounds,
           dir.resolve("validator-" + n.index + "/aggregate"));
       await(validatorVertx.deployVerticle(aggregator), 60);
-      validatorNodes.add(new ValidatorNode(n.index, c, feed, model, signer, sc, sink, disputes, aggregator));
+      validatorNodes.add(new ValidatorNode(n.index, c, feed, rounds, signer, sc, sink, disputes, aggregator));
     }
     say("%d validator services following their own nodes, signing verdicts and checkpoint votes with each node's"
         + " priv_validator_key", validatorNodes.size());
@@ -281,7 +284,8 @@ public final class Devnet implements AutoCloseable {
       }
       // the bridge first: it must see the trainer's registration announcement
       await(trainerVertx.deployVerticle(new TrainerBridge(key.addressHex(), settings.trainerTasks(corpus), true)), 60);
-      await(trainerVertx.deployVerticle(new TrainerVerticle(cfg, new StoreDeltaUploader(trainerStore), trainerChain)), 60);
+      await(trainerVertx.deployVerticle(TrainerVerticle.withCheckpoints(cfg, new StoreDeltaUploader(trainerStore),
+          trainerChain, new StoreCheckpoints(trainerStore, c, dir.resolve(moniker).resolve("checkpoints")))), 60);
       trainerNodes.add(new TrainerNode(i, key, poisoned, c, moniker));
     }
     for (TrainerNode t : trainerNodes) {
@@ -320,6 +324,9 @@ public final class Devnet implements AutoCloseable {
             .put("training-blocks", 5000).put("validation-blocks", 5000).put("aggregation-blocks", 5000)
             // LoRA on a freshly initialised tiny model moves weights far more than on a trained one
             .put("max-norm-ratio-ppm", 2_000_000)
+            // what rounds name on chain for the nodes to resolve: the seed base and the corpus spec
+            .put("base-models", new JsonArray().add(settings.profile() + "=" + settings.baseCheckpoint()))
+            .put("dataset-specs", new JsonArray().add("europarl=" + settings.datasetSpec()))
             .put("plan-dir", dir.resolve("round-plans").toString()));
     String baseHash = settings.baseHash();
     String node0 = net.node(0).rpcUrl();
@@ -337,12 +344,6 @@ public final class Devnet implements AutoCloseable {
     return new ValidatorPolicy(new TreeSet<>(d.allowedEncodings()), d.maxDeltaBytes(), d.minEvalGainMicro(),
         d.harmToleranceMicro(), d.minShardAdvantageMicro(), 16, d.minConsensusCosinePpm(), d.maxNormZMilli(),
         d.minNormHistory(), d.copyCosinePpm(), d.topKPpm(), d.topKOverlapPpm());
-  }
-
-  /** The data splits of a round with this seed (the trainer's held-out count: 64 documents). */
-  public EvalData evalData(long roundSeed) {
-    return new EvalData(corpus, roundSeed, settings.trainers(), 64, settings.batchSize(), settings.sequenceLength(),
-        settings.evalBatches(), profile.vocabSize());
   }
 
   /** Prints where everything listens. */
@@ -447,11 +448,6 @@ public final class Devnet implements AutoCloseable {
     return storeUrl;
   }
 
-  /** The round training settings the validators replay with (the coordinator registers each round's). */
-  public RoundReplayTasks replayTasks() {
-    return replayTasks;
-  }
-
   /** The kubo daemon behind the delta store, or null when the store runs on its local backend only. */
   public KuboProcess kubo() {
     return kubo;
@@ -514,7 +510,7 @@ public final class Devnet implements AutoCloseable {
         out.println("[deltachain] closing a Vert.x instance: " + e.getMessage());
       }
     }
-    validatorNodes.forEach(v -> v.model().close());
+    validatorNodes.forEach(v -> v.rounds().close());
     if (kubo != null) {
       kubo.close();
     }

@@ -32,7 +32,7 @@ public final class RoundBench {
   public record Figures(String roundId, String layer, int deltas, long tokens, double trainingSeconds,
       double deliveredTokensPerSecond, double trainerTokensPerSecond, long lastDeltaHeight, long decidedHeight,
       long checkpointHeight, long finalizeHeight, double verdictSeconds, double aggregationSeconds,
-      double closingSeconds, double finalizationSeconds) {}
+      double closingSeconds, double finalizationSeconds, double evalLossBefore, double evalLossAfter) {}
 
   private final Devnet net;
   private final PrintStream out;
@@ -45,10 +45,22 @@ public final class RoundBench {
 
   /** Runs {@code rounds} rounds, one per layer (0, 1, ...), of {@code steps} steps each. */
   public List<Figures> run(int rounds, int steps) throws Exception {
+    return run(rounds, steps, null);
+  }
+
+  /**
+   * Runs {@code rounds} rounds of {@code steps} steps each: all on {@code layer}, each building on
+   * the checkpoint the previous one finalized, or one per layer (0, 1, ...) when {@code layer} is
+   * null.
+   */
+  public List<Figures> run(int rounds, int steps, Integer layer) throws Exception {
     int layers = net.profile().numLayers();
-    if (rounds < 1 || rounds > layers) {
+    if (layer != null && (layer < 0 || layer >= layers)) {
+      throw new IllegalArgumentException("--layer must be 0.." + (layers - 1) + " for " + net.profile().name());
+    }
+    if (rounds < 1 || (layer == null && rounds > layers)) {
       throw new IllegalArgumentException("--rounds must be 1.." + layers + " (one round per layer of "
-          + net.profile().name() + ", each from the base)");
+          + net.profile().name() + "; name a --layer to run more rounds on one layer)");
     }
     List<Figures> all = new ArrayList<>();
     for (int i = 0; i < rounds; i++) {
@@ -62,7 +74,7 @@ public final class RoundBench {
       });
       DemoRound.Result r;
       try {
-        r = new DemoRound(net, out, steps, i).run();
+        r = new DemoRound(net, out, steps, layer == null ? i : layer).run();
       } finally {
         done.unregister();
       }
@@ -97,7 +109,7 @@ public final class RoundBench {
     double training = seconds(tStart, tLast);
     return new Figures(r.roundId(), r.layer(), deltas, tokens, training, training > 0 ? tokens / training : 0,
         trainerRates, lastDelta, decided, checkpoint, finalize, seconds(tLast, tDecided), seconds(tDecided, tCheckpoint),
-        seconds(tCheckpoint, tFinal), seconds(tLast, tFinal));
+        seconds(tCheckpoint, tFinal), seconds(tLast, tFinal), r.evalLossBefore(), r.evalLossAfter());
   }
 
   private static Instant blockTime(ChainClient chain, long height) {
@@ -124,6 +136,11 @@ public final class RoundBench {
           f.finalizationSeconds(), f.deliveredTokensPerSecond(), f.trainerTokensPerSecond(), f.lastDeltaHeight(),
           f.finalizeHeight()));
     }
+    sb.append("eval loss of each round: ");
+    for (Figures f : all) {
+      sb.append(String.format(Locale.ROOT, "%.4f -> %.4f  ", f.evalLossBefore(), f.evalLossAfter()));
+    }
+    sb.append("\n");
     sb.append("final: last delta committed -> FinalizeRound committed (verdicts + aggregate + close).\n");
     sb.append("delivered: tokens of all committed deltas / (StartRound block -> last delta block);"
         + " trainers: sum of each trainer's own measured rate.\n");

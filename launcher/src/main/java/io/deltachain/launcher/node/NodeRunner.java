@@ -24,8 +24,8 @@ import io.deltachain.launcher.wiring.ChainRoundContexts;
 import io.deltachain.launcher.wiring.ChainVerdictSink;
 import io.deltachain.launcher.wiring.CheckpointAggregator;
 import io.deltachain.launcher.wiring.CometRoundChain;
-import io.deltachain.launcher.wiring.EvalData;
-import io.deltachain.launcher.wiring.ModelLossEvaluator;
+import io.deltachain.launcher.wiring.StoreCheckpoints;
+import io.deltachain.launcher.wiring.ValidatorRounds;
 import io.deltachain.launcher.wiring.PoisoningChainClient;
 import io.deltachain.launcher.wiring.SerialSubmitter;
 import io.deltachain.launcher.wiring.StoreDeltaFetcher;
@@ -264,6 +264,15 @@ public final class NodeRunner implements AutoCloseable {
           StandardCharsets.UTF_8);
       round.put("datasets", new JsonArray().add(datasetName() + "=" + docs));
     }
+    if (!round.containsKey("base-models")) {
+      round.put("base-models", new JsonArray().add(s.network().profile() + "=random:" + s.network().baseSeed()));
+    }
+    if (!round.containsKey("dataset-specs")) {
+      round.put("dataset-specs", new JsonArray().add(datasetName() + "=" + s.network().dataset()));
+    }
+    if (!round.containsKey("default-steps")) {
+      round.put("default-steps", s.network().defaultSteps());
+    }
     if (!round.containsKey("plan-dir")) {
       round.put("plan-dir", s.core().node().home().resolve("round-plans").toString());
     }
@@ -284,13 +293,15 @@ public final class NodeRunner implements AutoCloseable {
     NodeSettings.Network n = s.network();
     ChainClient chain = new ChainClient(vertx, s.core().comet().rpcUrl().toString());
     BlockPollingFeed feed = new BlockPollingFeed(vertx, chain, s.validatorPollMillis());
-    ModelLossEvaluator model = new ModelLossEvaluator(profile, n.baseSeed(), new EvalData(corpus(), n.dataSeed(),
-        n.shards(), n.heldOut(), n.batchSize(), n.sequenceLength(), n.evalBatches(), profile.vocabSize()));
-    closers.add(model);
     long last = await(chain.lastNonce(key.address()), 60);
     SerialSubmitter signer = new SerialSubmitter(new TxSigner(key, chainId, last));
     DeltaStoreClient store = new DeltaStoreClient(vertx, storeUrl);
     Path home = s.core().node().home();
+    // each round's base model, data and task come from the StartRound this node committed
+    ValidatorRounds.lend(n.dataset(), corpus());
+    ValidatorRounds model = new ValidatorRounds(feed::round, new StoreCheckpoints(store, chain,
+        home.resolve("checkpoints")), n.evalBatches());
+    closers.add(model);
     await(vertx.deployVerticle(new ValidatorVerticle(feed, new StoreDeltaFetcher(vertx, store, home.resolve("fetched")),
         new ChainRoundContexts(feed, Devnet.demoPolicy(), model), new ChainVerdictSink(chain, signer),
         new VerdictEngine())), 60);
@@ -320,10 +331,11 @@ public final class NodeRunner implements AutoCloseable {
           Devnet.POISON_FACTOR);
     }
     TrainerTaskSettings tasks = new TrainerTaskSettings(n.dataset(), corpus().hash().hex(), "bytes",
-        "random:" + n.baseSeed(), n.dataSeed(), n.shards(), n.defaultSteps(), t.tokensPerSecond());
+        "random:" + n.baseSeed(), t.tokensPerSecond());
     // with a validator in the same JVM, training and evaluation take turns
     await(vertx.deployVerticle(new TrainerBridge(key.addressHex(), tasks, s.roles().contains(Role.VALIDATOR))), 60);
-    await(vertx.deployVerticle(new TrainerVerticle(cfg, new StoreDeltaUploader(store), trainerChain)), 300);
+    await(vertx.deployVerticle(TrainerVerticle.withCheckpoints(cfg, new StoreDeltaUploader(store), trainerChain,
+        new StoreCheckpoints(store, chain, s.core().node().home().resolve("checkpoints")))), 300);
     ready("trainer %s (%s, %s) registered via %s", key.addressHex(), moniker, device, s.core().comet().rpcUrl());
   }
 

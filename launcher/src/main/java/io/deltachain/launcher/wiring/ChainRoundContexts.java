@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Check contexts built from the StartRound the validator's own node committed (seen by its
- * {@link BlockPollingFeed}), the validator's policy, and the base model's layout and weights.
- * One {@link RoundState} per round, shared by all of the round's deltas.
+ * {@link BlockPollingFeed}), the validator's policy, and the round's base model
+ * ({@link ValidatorRounds#evaluator}: layout, the delta's layer's base weights, losses). One
+ * {@link RoundState} per round, shared by all of the round's deltas.
  *
  * <p>A trainer listed in the round may deliver another shard of the same round (the round
  * service hands a silent trainer's shard to an idle trainer of the round, and the ledger takes
@@ -26,14 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChainRoundContexts implements RoundContexts {
   private final BlockPollingFeed feed;
   private final ValidatorPolicy policy;
-  private final ModelLossEvaluator model;
+  private final ValidatorRounds rounds;
   private final Map<String, RoundState> states = new ConcurrentHashMap<>();
 
-  /** Over a feed, a policy and the base model. */
-  public ChainRoundContexts(BlockPollingFeed feed, ValidatorPolicy policy, ModelLossEvaluator model) {
+  /** Over a feed, a policy and the validator's view of the rounds. */
+  public ChainRoundContexts(BlockPollingFeed feed, ValidatorPolicy policy, ValidatorRounds rounds) {
     this.feed = feed;
     this.policy = policy;
-    this.model = model;
+    this.rounds = rounds;
   }
 
   /** The round's plan as the delta's checks see it: its trainer in charge of the shard it names. */
@@ -62,6 +63,7 @@ public final class ChainRoundContexts implements RoundContexts {
     if (start == null) {
       throw new IllegalStateException("no committed StartRound for round '" + roundId + "'");
     }
+    ModelLossEvaluator model = rounds.evaluator(roundId);
     return new CheckContext(planFor(start, delta), policy, model, model.baseWeights(delta.tx().getLayer()), model,
         states.computeIfAbsent(roundId, r -> new RoundState()), randomSampleSeed);
   }

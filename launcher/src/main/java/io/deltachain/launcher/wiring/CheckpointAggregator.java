@@ -61,7 +61,7 @@ public final class CheckpointAggregator extends VerticleBase {
   private final ChainClient chain;
   private final SerialSubmitter submitter;
   private final DeltaStoreClient store;
-  private final ModelLossEvaluator model;
+  private final ValidatorRounds rounds;
   private final Path dir;
   private final Set<String> started = new HashSet<>();
   private final List<String> outcomes = new CopyOnWriteArrayList<>();
@@ -71,16 +71,16 @@ public final class CheckpointAggregator extends VerticleBase {
    * @param chain its own node
    * @param submitter its consensus key, shared with its verdict sink (so their transactions keep nonce order)
    * @param store where deltas are fetched from and checkpoints uploaded to
-   * @param model the base model (the parent's tensors when the parent is the round's seed base)
+   * @param rounds the validator's rounds (the parent's tensors when the parent is the round's seed base)
    * @param dir where downloaded deltas and computed checkpoints are written
    */
   public CheckpointAggregator(String name, ChainClient chain, SerialSubmitter submitter, DeltaStoreClient store,
-      ModelLossEvaluator model, Path dir) {
+      ValidatorRounds rounds, Path dir) {
     this.name = name;
     this.chain = chain;
     this.submitter = submitter;
     this.store = store;
-    this.model = model;
+    this.rounds = rounds;
     this.dir = dir;
   }
 
@@ -182,7 +182,7 @@ public final class CheckpointAggregator extends VerticleBase {
       }
       boolean seedBase = head.code() != 0;
       Path work = dir.resolve("round-" + roundId);
-      return baseTensors(layer, parent, seedBase, work)
+      return baseTensors(roundId, layer, parent, seedBase, work)
           .compose(base -> fetchDeltas(accepted, layer, work).compose(in -> vertx.executeBlocking(() -> {
             Files.createDirectories(work);
             return new LayerAggregation(new RobustAggregator()).run(roundId, layer, ContentHash.parse(parent), base, in,
@@ -194,9 +194,11 @@ public final class CheckpointAggregator extends VerticleBase {
     });
   }
 
-  private Future<SortedMap<String, DenseTensor>> baseTensors(String layer, String parent, boolean seedBase, Path work) {
+  private Future<SortedMap<String, DenseTensor>> baseTensors(String roundId, String layer, String parent,
+      boolean seedBase, Path work) {
     if (seedBase) {
-      return vertx.executeBlocking(() -> model.baseWeights(layer));
+      // no head yet: the round's base model holds the seed base of this layer
+      return vertx.executeBlocking(() -> rounds.evaluator(roundId).baseWeights(layer));
     }
     return chain.queryJson("/checkpoint/" + parent).compose(c -> {
       Path f = work.resolve("parent-" + parent + ".safetensors");

@@ -53,7 +53,7 @@ public record EvalData(Corpus corpus, long roundSeed, int shardCount, int heldOu
     PackedBatches packed;
     int count = evalBatches;
     if (split instanceof DataSplit.EvalSet) {
-      packed = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer(), batchSize, length, plan.seed("heldout"), "heldout");
+      packed = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer(), batchSize, length, plan.heldOutSeed(), "heldout");
     } else if (split instanceof DataSplit.AssignedShard s) {
       packed = new PackedBatches(plan.shard(corpus, s.shardIndex()), tokenizer(), batchSize, length,
           plan.seed("shard", s.shardIndex()), corpus.hash().hex() + "/" + s.shardIndex() + "/" + shardCount);

@@ -16,10 +16,11 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The validator's loss measurement on the trainer module's DJL model: the round's base model,
- * with a layer delta added to its weights for one measurement and removed afterwards. Base losses
- * are cached per split. One instance per validator (it owns a model); calls are serialized, and
- * every evaluation holds the JVM's {@link TorchGate}.
+ * The validator's loss measurement on the trainer module's DJL model: the round's base model (the
+ * seed base with the round's declared layer checkpoints loaded, see {@link ValidatorRounds}), with
+ * a layer delta added to its weights for one measurement and removed afterwards. Base losses are
+ * cached per split. One instance per validator and round (it owns a model); calls are serialized,
+ * and every evaluation holds the JVM's {@link TorchGate}.
  */
 public final class ModelLossEvaluator implements LossEvaluator, LayerLayout, AutoCloseable {
   private final CausalLm model;
@@ -34,7 +35,15 @@ public final class ModelLossEvaluator implements LossEvaluator, LayerLayout, Aut
    * @param data the round's data splits
    */
   public ModelLossEvaluator(ModelProfile profile, int baseSeed, EvalData data) {
-    this.model = new CausalLm(profile, Device.cpu(), baseSeed);
+    this(new CausalLm(profile, Device.cpu(), baseSeed), data);
+  }
+
+  /**
+   * @param model the round's base model, as it is before any delta of the round (owned: closed with this)
+   * @param data the round's data splits
+   */
+  public ModelLossEvaluator(CausalLm model, EvalData data) {
+    this.model = model;
     this.data = data;
     model.parameters().forEach((name, p) -> {
       long[] s = p.getArray().getShape().getShape();

@@ -1,6 +1,6 @@
 package io.deltachain.launcher.wiring;
 
-import io.deltachain.core.profile.TrainingMode;
+import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.round.RoundBus;
 import io.deltachain.trainer.service.TrainerAddresses;
 import io.deltachain.trainer.service.TrainerError;
@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>takes task offers on {@link RoundBus#taskOfferFor} and turns each into the trainer's
- *       {@link TrainingTask} with this node's {@link TrainerTaskSettings} (data, base model,
- *       seed, shard count); an offer it cannot run is refused with the reason, an accepted one is
+ *       {@link TrainingTask} exactly as the round's StartRound fixes it ({@link RoundTasks}: the
+ *       training settings, data seed, shard count and layer bases all come from the round); a
+ *       round whose dataset or base model this node does not have ({@link TrainerTaskSettings}),
+ *       or an offer it cannot run for another reason, is refused with the reason, an accepted one is
  *       queued and handed to the TrainerVerticle when the node is free; the same task offered again
  *       is acknowledged, not run twice; a run that fails is retried afresh (up to
  *       {@value #MAX_ATTEMPTS} attempts: a run can fail for reasons of its node, e.g. a store or chain
@@ -107,7 +109,7 @@ public final class TrainerBridge extends VerticleBase {
         // a fresh run under a new id: the failed run's resume checkpoint is not reused
         LOG.warn("trainer {} task {} attempt {} failed ({}); running it again", node, r.roundTaskId(), r.attempt(),
             m.body().getString("reason"));
-        queue.addFirst(new Queued(r.roundTaskId(), withId(r.task(), r.task().taskId().replaceAll("-attempt\\d+$", "")
+        queue.addFirst(new Queued(r.roundTaskId(), r.task().withTaskId(r.task().taskId().replaceAll("-attempt\\d+$", "")
             + "-attempt" + (r.attempt() + 1)), r.attempt() + 1));
         done(r, "retrying");
         return;
@@ -194,63 +196,31 @@ public final class TrainerBridge extends VerticleBase {
   }
 
   /**
-   * The trainer's task for an offer: the round's part (model, layers, mode, rank, targets, shard,
-   * hyperparameters, base hash) and this node's (data, seed, shard count, base model).
+   * The trainer's task for an offer: the round's task as its StartRound fixes it ({@link
+   * RoundTasks}, from the offer's copy of the StartRound's fields), checked against what this node
+   * has: the round's dataset and base model must be this node's.
    *
    * @throws IllegalArgumentException naming what this node cannot run
    */
   TrainingTask toTask(JsonObject offer) {
-    String roundId = offer.getString("roundId");
-    long round;
-    try {
-      round = Long.parseLong(roundId);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("round id '" + roundId + "' is not a number (trainers carry it as one)");
+    RoundTraining training = RoundTraining.fromJson(offer.getJsonObject("training"));
+    if (!training.dataset().equals(settings.dataset())) {
+      throw new IllegalArgumentException("the round trains on dataset '" + training.dataset() + "'; this node has '"
+          + settings.dataset() + "'");
     }
-    int first = offer.getInteger("firstLayer");
-    int last = offer.getInteger("lastLayer");
-    JsonObject bases = offer.getJsonObject("baseCheckpoints", new JsonObject());
-    List<String> distinct = new ArrayList<>();
-    for (int l = first; l <= last; l++) {
-      String b = bases.getString("model.layers." + l, "");
-      if (!distinct.contains(b)) {
-        distinct.add(b);
-      }
+    if (!training.baseModel().equals(settings.baseCheckpoint())) {
+      throw new IllegalArgumentException("the round builds on base model '" + training.baseModel()
+          + "'; this node has '" + settings.baseCheckpoint() + "'");
     }
-    if (distinct.size() > 1) {
-      throw new IllegalArgumentException("layers " + first + "-" + last + " have different base checkpoints "
-          + distinct + "; this trainer builds one task on one base");
-    }
-    int shard = offer.getInteger("shardIndex");
-    if (shard >= settings.shardCount()) {
-      throw new IllegalArgumentException("shard " + shard + " is outside this network's " + settings.shardCount()
-          + " data shards");
-    }
-    TrainingMode mode;
-    try {
-      mode = TrainingMode.valueOf(offer.getString("mode"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown training mode '" + offer.getString("mode") + "'");
-    }
-    JsonObject hp = offer.getJsonObject("hyperparams", new JsonObject());
-    Number steps = (Number) hp.getValue("steps");
+    Map<String, String> bases = new java.util.TreeMap<>();
+    offer.getJsonObject("baseCheckpoints", new JsonObject()).forEach(e -> bases.put(e.getKey(), (String) e.getValue()));
     List<String> targets = new ArrayList<>();
     offer.getJsonArray("targetModules", new JsonArray()).forEach(t -> targets.add((String) t));
-    int rank = offer.getInteger("loraRank", 0);
-    String id = offer.getString("taskId").replaceAll("[^A-Za-z0-9._-]", "-");
-    return new TrainingTask(id, round, offer.getString("modelId"), settings.baseCheckpoint(),
-        distinct.isEmpty() ? "" : distinct.get(0), mode, first, last, mode.isLora() ? rank : 8,
-        2.0 * Math.max(rank, 1), targets, settings.dataset(), settings.tokenizer(), settings.datasetHash(),
-        settings.dataSeed(), shard, settings.shardCount(), steps == null ? settings.defaultSteps() : steps.intValue(),
-        ((Number) hp.getValue("batchSize")).intValue(), ((Number) hp.getValue("sequenceLength")).intValue(),
-        ((Number) hp.getValue("lr")).doubleValue(), "fp16".equals(offer.getString("precision")) ? "fp16" : "fp32");
-  }
-
-  private static TrainingTask withId(TrainingTask t, String id) {
-    return new TrainingTask(id, t.roundId(), t.profile(), t.baseCheckpoint(), t.baseHash(), t.mode(), t.firstLayer(),
-        t.lastLayer(), t.loraRank(), t.loraAlpha(), t.targetModules(), t.dataset(), t.tokenizer(), t.datasetHash(),
-        t.roundSeed(), t.shardIndex(), t.shardCount(), t.steps(), t.batchSize(), t.sequenceLength(), t.learningRate(),
-        t.precision());
+    RoundTasks.Assigned a = new RoundTasks.Assigned(RoundTasks.mode(offer.getString("mode")),
+        offer.getInteger("firstLayer"), offer.getInteger("lastLayer"), offer.getInteger("loraRank", 0), targets,
+        offer.getInteger("shardIndex"), offer.getString("precision", ""));
+    return RoundTasks.task(offer.getString("taskId"), offer.getString("roundId"), offer.getString("modelId"), training,
+        bases, a, offer.getInteger("shardCount"), settings.tokenizer(), settings.datasetHash());
   }
 
   @Override

@@ -119,6 +119,8 @@ class CometRoundChainIT {
         .setDatasetHash(ByteString.copyFrom(new byte[32])).setShardCount(1).setTrainingBlocks(1000)
         .setValidationBlocks(1000).setAggregation(AggregationMethod.WEIGHTED_MEAN).setMaxNormRatioPpm(50_000)
         .putBaseCheckpoints(LAYER, ByteString.copyFrom(base))
+        .setTraining(new io.deltachain.core.tx.RoundTraining(10, 4, 32, 1_000_000, 8_000, "random:7", "europarl:100",
+            io.deltachain.core.tx.RoundTraining.dataSeed("101", 0)).toProto())
         .addAssignments(Assignment.newBuilder().setTrainerAddress(ByteString.copyFrom(TRAINER.address()))
             .setFirstLayer(0).setLastLayer(0).setMode(TrainingMode.LORA).setLoraRank(4).setShardIndex(0)
             .setPrecision("fp32"))

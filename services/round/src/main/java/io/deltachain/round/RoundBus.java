@@ -1,5 +1,6 @@
 package io.deltachain.round;
 
+import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.round.lifecycle.AssignmentView;
 import io.deltachain.round.lifecycle.RoundTracker;
@@ -70,22 +71,18 @@ public final class RoundBus {
 
   /**
    * The {@code TaskOffer} of one assignment (the core contract's fields), plus what a trainer
-   * needs to run it that the contract leaves to the deployment: {@code modelId},
-   * {@code shardCount} and the round's {@code hyperparams} ({@code lr}, {@code batchSize},
-   * {@code epochs}, {@code sequenceLength}, {@code steps} or null). The task id names the round,
-   * the trainer in charge and the shard, so a replacement gets a new task id.
+   * needs to run it: {@code modelId}, {@code shardCount}, the declared base checkpoint of every
+   * layer the round names ({@code baseCheckpoints}: the trained layers' bases and every other
+   * layer's head, which the trainer loads before training), and the round's {@code training}
+   * settings exactly as its StartRound fixes them ({@link RoundTraining#toJson()}). The task id
+   * names the round, the trainer in charge and the shard, so a replacement gets a new task id.
    *
-   * @param start the round's StartRound as committed (base checkpoints, shard count)
-   * @param planDocument the plan document whose hash the StartRound carries
+   * @param start the round's StartRound as committed (base checkpoints, shard count, training)
    */
-  public static JsonObject taskOffer(RoundView r, AssignmentView a, StartRound start, JsonObject planDocument) {
+  public static JsonObject taskOffer(RoundView r, AssignmentView a, StartRound start) {
     JsonObject bases = new JsonObject();
-    new java.util.TreeMap<>(start.getBaseCheckpointsMap()).forEach((layer, hash) -> {
-      if (RoundTracker.layerIndex(layer).map(a::covers).orElse(false)) {
-        bases.put(layer, java.util.HexFormat.of().formatHex(hash.toByteArray()));
-      }
-    });
-    JsonObject hp = planDocument.getJsonObject("hyperparams", new JsonObject());
+    new java.util.TreeMap<>(start.getBaseCheckpointsMap()).forEach((layer, hash) ->
+        bases.put(layer, java.util.HexFormat.of().formatHex(hash.toByteArray())));
     String trainer = a.trainer().toUpperCase(Locale.ROOT);
     return new JsonObject()
         .put("taskId", r.roundId() + "/" + trainer + "/" + a.shardIndex())
@@ -102,8 +99,6 @@ public final class RoundBus {
         .put("deadlineHeight", r.trainingDeadline())
         .put("modelId", r.modelId())
         .put("shardCount", start.getShardCount())
-        .put("hyperparams", new JsonObject().put("lr", hp.getValue("lr")).put("batchSize", hp.getValue("batch_size"))
-            .put("epochs", hp.getValue("epochs")).put("sequenceLength", hp.getValue("sequence_length"))
-            .put("steps", hp.getValue("steps")));
+        .put("training", RoundTraining.of(start.getTraining()).toJson());
   }
 }

@@ -2,6 +2,7 @@ package io.deltachain.round;
 
 import com.google.protobuf.ByteString;
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.profile.ModelProfile;
 import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.core.tx.proto.AggregationMethod;
@@ -355,7 +356,7 @@ public final class RoundService implements ChainEvents {
         continue;
       }
       for (AssignmentView a : r.assignments()) {
-        JsonObject offer = RoundBus.taskOffer(r, a, start, e.planDocument());
+        JsonObject offer = RoundBus.taskOffer(r, a, start);
         if (registry.alive(a.trainer()) && !tracker.delivered(r.roundId(), a.index())
             && !acknowledgedOffers.contains(offer.getString("taskId"))) {
           out.add(offer);
@@ -565,6 +566,16 @@ public final class RoundService implements ChainEvents {
     int trainingBlocks = req.trainingBlocks() != null ? req.trainingBlocks() : config.trainingBlocks();
     int validationBlocks = req.validationBlocks() != null ? req.validationBlocks() : config.validationBlocks();
 
+    // What every trainer runs and every validator re-runs, fixed on chain (fixed point, no floats).
+    RoundTraining training = new RoundTraining(req.steps() != null ? req.steps() : config.defaultSteps(),
+        req.batchSize(), seq, RoundTraining.learningRateE9(req.lr()),
+        RoundTraining.loraAlphaMilli(2.0 * Math.max(req.loraRank(), 1)), config.baseModel(profile.name()),
+        config.datasetSpec(source.name()), RoundTraining.dataSeed(roundId, evalSeed));
+    Optional<String> badTraining = training.problem(mode != PlanMode.DENSE);
+    if (badTraining.isPresent()) {
+      throw new RequestException(422, "invalid_hyperparameters", badTraining.get());
+    }
+
     JsonObject planDoc = new JsonObject()
         .put("round_id", roundId)
         .put("model_id", profile.name())
@@ -576,6 +587,7 @@ public final class RoundService implements ChainEvents {
             .put("eval_hash", eval.hash().hex()).put("round_seed", Long.toUnsignedString(roundSeed))
             .put("eval_seed", Long.toUnsignedString(evalSeed)).put("shard_count", shardCount)
             .put("pii", filtered.report().toJson()))
+        .put("training", training.toJson())
         .put("plan", plan.toJson());
     ContentHash planHash = ContentHash.sha256(planDoc.encode().getBytes(StandardCharsets.UTF_8));
 
@@ -591,7 +603,8 @@ public final class RoundService implements ChainEvents {
         .setValidationBlocks(validationBlocks)
         .setAggregation(aggregation)
         .setByzantineF(1)
-        .setMaxNormRatioPpm(config.maxNormRatioPpm());
+        .setMaxNormRatioPpm(config.maxNormRatioPpm())
+        .setTraining(training.toProto());
     Map<Integer, Long> requiredMemory = new TreeMap<>();
     for (Pipeline p : plan.pipelines()) {
       for (Stage s : p.stages()) {
@@ -625,9 +638,13 @@ public final class RoundService implements ChainEvents {
     Counter.builder("deltachain_round_rounds_started_total").register(metrics).increment();
     return chain.heads()
         .compose(heads -> {
-          for (int l = firstLayer; l <= lastLayer; l++) {
+          // Every layer with a head is declared, not only the trained ones: the round trains on the
+          // model as the chain has it, and trainers and validators load exactly these checkpoints.
+          for (int l = 0; l < profile.numLayers(); l++) {
             String layer = "model.layers." + l;
-            Optional<String> base = Optional.ofNullable(heads.get(layer)).or(() -> bases.base(profile.name(), layer));
+            boolean trained = l >= firstLayer && l <= lastLayer;
+            Optional<String> base = Optional.ofNullable(heads.get(layer))
+                .or(() -> trained ? bases.base(profile.name(), layer) : Optional.empty());
             if (base.isPresent() && base.get().matches("[0-9a-f]{64}")) {
               start.putBaseCheckpoints(layer, ByteString.copyFrom(HEX.parseHex(base.get())));
             }

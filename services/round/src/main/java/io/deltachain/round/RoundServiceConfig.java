@@ -51,6 +51,11 @@ import java.util.TreeSet;
  * @param maxNormRatioPpm the bound on ||dW|| / ||W|| per tensor a round's StartRound sets, parts per million
  * @param planDir where plan documents are kept by plan hash (null: in memory only), so a restarted
  *     coordinator can still offer tasks and finalize the rounds it planned
+ * @param baseModels the seed base of each model profile that rounds name on chain
+ *     ({@code training.base_model}, e.g. {@code tiny-1m=random:7}); a model not listed names itself
+ * @param datasetSpecs the spec trainers and validators resolve for each registered dataset
+ *     ({@code training.dataset}, e.g. {@code europarl=europarl:600}); a dataset not listed names itself
+ * @param defaultSteps optimizer steps per trainer when a round's request fixes none
  * @param replaceWithOutsiders whether a silent trainer's work may go to a trainer the round's
  *     StartRound does not list; the deltachain ledger takes deltas only from listed trainers, so
  *     on a real chain this stays false and replacements come from the round's own idle trainers
@@ -79,6 +84,9 @@ public record RoundServiceConfig(
     Map<String, Path> datasets,
     int maxNormRatioPpm,
     Path planDir,
+    Map<String, String> baseModels,
+    Map<String, String> datasetSpecs,
+    int defaultSteps,
     boolean replaceWithOutsiders) {
 
   /** Every key this record reads, for the loader's environment mapping. */
@@ -109,6 +117,9 @@ public record RoundServiceConfig(
       ConfigKey.of("round.datasets", Kind.LIST),
       ConfigKey.of("round.max-norm-ratio-ppm", Kind.INTEGER),
       ConfigKey.of("round.plan-dir", Kind.STRING),
+      ConfigKey.of("round.base-models", Kind.LIST),
+      ConfigKey.of("round.dataset-specs", Kind.LIST),
+      ConfigKey.of("round.default-steps", Kind.INTEGER),
       ConfigKey.of("round.replace-with-outsiders", Kind.BOOLEAN));
 
   /** Copies. */
@@ -118,6 +129,8 @@ public record RoundServiceConfig(
     blocklist = List.copyOf(blocklist);
     dropCategories = Set.copyOf(dropCategories);
     datasets = Map.copyOf(datasets);
+    baseModels = Map.copyOf(baseModels);
+    datasetSpecs = Map.copyOf(datasetSpecs);
   }
 
   /** The defaults, with these tokens (tests). */
@@ -213,12 +226,38 @@ public record RoundServiceConfig(
     int maxNorm = r.integer("round.max-norm-ratio-ppm", 50_000, 1, Integer.MAX_VALUE);
     String planDir = r.string("round.plan-dir", "");
     boolean outsiders = r.bool("round.replace-with-outsiders", false);
+    Map<String, String> baseModels = pairs(view, r, "round.base-models", "model=base");
+    Map<String, String> datasetSpecs = pairs(view, r, "round.dataset-specs", "dataset=spec");
+    int defaultSteps = r.integer("round.default-steps", 100, 1, 1_000_000);
     r.throwIfInvalid();
     return new RoundServiceConfig(http, tokens, maxBody, new QuotaPolicy(requests, rounds, Duration.ofSeconds(window)),
         Duration.ofSeconds(timeout), Duration.ofMillis(check),
         PlannerConfig.defaults().withMaxStagesPerPipeline(maxStages), reference, referenceSeq, fp16, policy, training,
         validation, aggregation, evalDocs, blocklist, drop, new GpuPrices(gpu, storage, transfer), retention, copies,
-        datasets, maxNorm, planDir.isBlank() ? null : Path.of(planDir), outsiders);
+        datasets, maxNorm, planDir.isBlank() ? null : Path.of(planDir), baseModels, datasetSpecs, defaultSteps, outsiders);
+  }
+
+  /** The base model a round of {@code modelId} names on chain. */
+  public String baseModel(String modelId) {
+    return baseModels.getOrDefault(modelId, modelId);
+  }
+
+  /** The dataset spec a round over the registered dataset {@code name} names on chain. */
+  public String datasetSpec(String name) {
+    return datasetSpecs.getOrDefault(name, name);
+  }
+
+  private static Map<String, String> pairs(ConfigView view, ConfigReader r, String key, String shape) {
+    Map<String, String> out = new TreeMap<>();
+    for (String entry : list(view, r, key)) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || eq == entry.length() - 1) {
+        r.problem(key, "entries must be " + shape + ", got '" + entry + "'");
+      } else {
+        out.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+      }
+    }
+    return out;
   }
 
   private static List<String> list(ConfigView view, ConfigReader r, String key) {

@@ -100,6 +100,8 @@ class RoundServiceRestartTest {
     InMemoryRoundChain chain = new InMemoryRoundChain();
     RoundServiceConfig cfg = RoundServiceConfig.from(io.deltachain.core.config.ConfigView.of(new JsonObject()
         .put("round", new JsonObject().put("plan-dir", plans.toString())
+            .put("base-models", new io.vertx.core.json.JsonArray().add("tiny-1m=random:7"))
+            .put("dataset-specs", new io.vertx.core.json.JsonArray().add("corpus=europarl:600"))
             .put("api", new JsonObject().put("tokens", new io.vertx.core.json.JsonArray().add("ops:" + "t".repeat(20)))))));
     RoundService first = new RoundService(cfg, chain, clock, new SimpleMeterRegistry());
     assertThat(first.start().succeeded()).isTrue();
@@ -125,7 +127,10 @@ class RoundServiceRestartTest {
       second.heartbeat(address(i), 600.0);
     }
     assertThat(second.pendingOffers()).hasSize(2).allSatisfy(o -> {
-      assertThat(o.getJsonObject("hyperparams").getInteger("steps")).isEqualTo(25);
+      assertThat(o.getJsonObject("training").getInteger("steps")).isEqualTo(25);
+      // the configured names nodes resolve, as the StartRound fixed them
+      assertThat(o.getJsonObject("training").getString("base_model")).isEqualTo("random:7");
+      assertThat(o.getJsonObject("training").getString("dataset")).isEqualTo("europarl:600");
       assertThat(o.getInteger("firstLayer")).isEqualTo(2);
     });
 

@@ -128,7 +128,7 @@ public final class TestModels {
   public static List<Batch> heldOut(int count, int batch, int length) {
     ShardPlan plan = plan();
     PackedBatches b = new PackedBatches(plan.heldOutDocuments(europarl()), new ByteTokenizer(256), batch, length,
-        plan.seed("heldout"), "heldout");
+        plan.heldOutSeed(), "heldout");
     List<Batch> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       out.add(b.next());

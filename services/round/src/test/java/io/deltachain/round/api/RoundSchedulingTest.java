@@ -200,8 +200,15 @@ class RoundSchedulingTest {
     assertThat(offer.getJsonArray("targetModules")).containsExactlyInAnyOrder("q_proj", "v_proj");
     assertThat(offer.getJsonObject("baseCheckpoints")).isEqualTo(new JsonObject().put("model.layers.1", BASE));
     assertThat(offer.getInteger("shardCount")).isEqualTo(3);
-    assertThat(offer.getJsonObject("hyperparams")).isEqualTo(new JsonObject().put("lr", 3e-3).put("batchSize", 8)
-        .put("epochs", 1).put("sequenceLength", 64).put("steps", 60));
+    // the training settings exactly as the committed StartRound fixes them
+    JsonObject training = new JsonObject(offer.getJsonObject("training").encode()); // as a clustered bus delivers it
+    assertThat(training.getMap()).containsEntry("steps", 60).containsEntry("batch_size", 8)
+        .containsEntry("sequence_length", 64).containsEntry("learning_rate_e9", "3000000")
+        .containsEntry("lora_alpha_milli", 8000).containsEntry("base_model", "tiny-1m");
+    assertThat(training.getString("dataset")).as("no spec configured: the registered name").isEqualTo("europarl");
+    assertThat(training.getString("data_seed")).isEqualTo(Long.toUnsignedString(io.deltachain.core.tx.RoundTraining
+        .dataSeed(roundId, Long.parseUnsignedLong(api.get("/learning/round/" + roundId + "/plan").bodyAsJsonObject()
+            .getJsonObject("document").getJsonObject("dataset").getString("eval_seed")))));
     assertThat(List.of(toFirst.get(0), toSecond.get(0), toThird.get(0)).stream().map(o -> o.getInteger("shardIndex")))
         .containsExactlyInAnyOrder(0, 1, 2);
   }

@@ -10,9 +10,12 @@ import java.util.SplittableRandom;
 
 /**
  * Which documents a shard trains on and which are held out, derived only from (dataset hash,
- * round seed, shard count), so every node computes the same split. Documents are permuted with a
- * seeded Fisher-Yates shuffle; the first {@code heldOut} of the permutation are held out, the
- * rest are dealt round-robin to the shards.
+ * round seed, shard count), so every node computes the same split. The held-out documents depend
+ * on the dataset alone: the first {@code heldOut} of a Fisher-Yates permutation seeded by the
+ * dataset hash. Every round of a network therefore evaluates on the same documents (losses are
+ * comparable from round to round: a round's "before" is the previous round's "after") and no
+ * round trains on them. The other documents are permuted again with the round's seed and dealt
+ * round-robin to the shards, so each round shards and orders its training data differently.
  *
  * @param datasetHash the corpus hash
  * @param roundSeed the round's seed (from the chain)
@@ -45,19 +48,41 @@ public record ShardPlan(ContentHash datasetHash, long roundSeed, int shardCount,
     return ByteBuffer.wrap(d.digest()).getLong();
   }
 
+  /**
+   * The seed of the held-out batches' order: like the held-out documents, a function of the
+   * dataset alone.
+   */
+  public long heldOutSeed() {
+    MessageDigest d = ContentHash.newDigest();
+    d.update(datasetHash.bytes());
+    d.update("/heldout".getBytes(StandardCharsets.UTF_8));
+    return ByteBuffer.wrap(d.digest()).getLong();
+  }
+
+  /** Held-out documents first (dataset-seeded), then the rest in the round's order. */
   private int[] permutation(int n) {
+    int[] p = identity(n);
+    shuffle(p, 0, n, new SplittableRandom(heldOutSeed() ^ 0x5DEECE66DL));
+    shuffle(p, Math.min(heldOut, n), n, new SplittableRandom(seed("documents")));
+    return p;
+  }
+
+  private static int[] identity(int n) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
     }
-    SplittableRandom r = new SplittableRandom(seed("documents"));
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
+    return p;
+  }
+
+  /** Fisher-Yates over {@code p[from, to)}. */
+  private static void shuffle(int[] p, int from, int to, SplittableRandom r) {
+    for (int i = to - 1; i > from; i--) {
+      int j = from + r.nextInt(i - from + 1);
       int t = p[i];
       p[i] = p[j];
       p[j] = t;
     }
-    return p;
   }
 
   /**

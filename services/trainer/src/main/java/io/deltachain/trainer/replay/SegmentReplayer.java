@@ -9,6 +9,7 @@ import io.deltachain.trainer.data.BatchSource;
 import io.deltachain.trainer.data.Corpus;
 import io.deltachain.trainer.data.PackedBatches;
 import io.deltachain.trainer.model.CausalLm;
+import io.deltachain.trainer.model.LayerCheckpoints;
 import io.deltachain.trainer.model.Nf4Quantizer;
 import io.deltachain.trainer.task.TrainingJob;
 import io.deltachain.trainer.task.TrainingTask;
@@ -59,6 +60,21 @@ public final class SegmentReplayer implements AutoCloseable {
    * @throws IOException if the tokenizer or base checkpoint cannot be read, or the dataset is another
    */
   public SegmentReplayer(TrainingTask task, Corpus corpus, Device device) throws IOException {
+    this(task, corpus, device, LayerCheckpoints.BlobSource.none());
+  }
+
+  /**
+   * As above, for a task that builds on layer checkpoints (a later round on a layer): they are
+   * fetched and loaded into the base exactly as the trainer did, so the initial state matches.
+   *
+   * @param task the task as the round fixes it
+   * @param corpus the task's dataset
+   * @param device where to re-execute
+   * @param checkpoints where the task's {@link TrainingTask#baseCheckpoints()} are fetched
+   * @throws IOException if the tokenizer, base checkpoint or a layer checkpoint cannot be read
+   */
+  public SegmentReplayer(TrainingTask task, Corpus corpus, Device device, LayerCheckpoints.BlobSource checkpoints)
+      throws IOException {
     this.task = task;
     ModelProfile profile = TrainingJob.resolveProfile(task);
     if (!task.datasetHash().isEmpty() && !corpus.hash().hex().equalsIgnoreCase(task.datasetHash())) {
@@ -69,7 +85,7 @@ public final class SegmentReplayer implements AutoCloseable {
     TrainingConfig config = TrainingJob.trainingConfig(task, profile);
     this.stepExamples = config.gradientAccumulation() * task.batchSize();
     this.data = new ReplayBatches(shard);
-    this.model = TrainingJob.loadBase(task, profile, device);
+    this.model = TrainingJob.loadBase(task, profile, device, checkpoints);
     try {
       this.session = new TrainingSession(model, config, data, task.mode() == TrainingMode.QLORA ? new Nf4Quantizer() : null);
       this.layout = TrainingStateVector.layout(session);

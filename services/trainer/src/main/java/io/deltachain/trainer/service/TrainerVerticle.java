@@ -12,6 +12,8 @@ import io.deltachain.core.tx.proto.NodeRole;
 import io.deltachain.core.tx.proto.RegisterNode;
 import io.deltachain.core.tx.proto.SubmitDelta;
 import io.deltachain.trainer.task.JobResult;
+import io.deltachain.trainer.model.LayerCheckpoints;
+import io.deltachain.trainer.replay.ReplayRecorder;
 import io.deltachain.trainer.task.TrainingJob;
 import io.deltachain.trainer.task.TrainingTask;
 import io.vertx.core.Future;
@@ -58,6 +60,7 @@ public final class TrainerVerticle extends VerticleBase {
   private final DeltaUploader uploader;
   private final ChainClient chain;
   private final Function<Device, Double> throughputProbe;
+  private final LayerCheckpoints.BlobSource checkpoints;
   private final AtomicReference<RunningTask> running = new AtomicReference<>();
   private WorkerExecutor executor;
   private Capabilities capabilities;
@@ -74,15 +77,36 @@ public final class TrainerVerticle extends VerticleBase {
    * @param chain chain client
    */
   public TrainerVerticle(TrainerConfig config, DeltaUploader uploader, ChainClient chain) {
-    this(config, uploader, chain, ThroughputProbe::measure);
+    this(config, uploader, chain, ThroughputProbe::measure, LayerCheckpoints.BlobSource.none());
+  }
+
+  /**
+   * Creates the verticle for a node that can train on layers that already have a head.
+   *
+   * @param config node settings
+   * @param uploader delta-store client
+   * @param chain chain client
+   * @param checkpoints where a task's base layer checkpoints are fetched (the delta store); called
+   *     on the training worker thread, so it may block
+   * @return the verticle
+   */
+  public static TrainerVerticle withCheckpoints(TrainerConfig config, DeltaUploader uploader, ChainClient chain,
+      LayerCheckpoints.BlobSource checkpoints) {
+    return new TrainerVerticle(config, uploader, chain, ThroughputProbe::measure, checkpoints);
   }
 
   TrainerVerticle(TrainerConfig config, DeltaUploader uploader, ChainClient chain,
       Function<Device, Double> throughputProbe) {
+    this(config, uploader, chain, throughputProbe, LayerCheckpoints.BlobSource.none());
+  }
+
+  TrainerVerticle(TrainerConfig config, DeltaUploader uploader, ChainClient chain,
+      Function<Device, Double> throughputProbe, LayerCheckpoints.BlobSource checkpoints) {
     this.config = config;
     this.uploader = uploader;
     this.chain = chain;
     this.throughputProbe = throughputProbe;
+    this.checkpoints = checkpoints;
   }
 
   private String nodeId() {
@@ -226,7 +250,8 @@ public final class TrainerVerticle extends VerticleBase {
       return;
     }
     msg.reply(new JsonObject().put("accepted", true).put("taskId", task.taskId()).put("node", nodeId()));
-    TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device(), CHECKPOINT_EVERY);
+    TrainingJob job = new TrainingJob(config.workDir(), nodeId(), config.device(), CHECKPOINT_EVERY,
+        ReplayRecorder.DEFAULT_INTERVAL, checkpoints);
     executor.<JobResult>executeBlocking(() -> job.run(task, p -> {
       run.step().set(p.step());
       trainingLoss.set(Double.doubleToRawLongBits(p.loss()));

@@ -24,6 +24,7 @@ import io.deltachain.trainer.data.Tokenizer;
 import io.deltachain.trainer.delta.DeltaExporter;
 import io.deltachain.trainer.hf.HfCheckpoints;
 import io.deltachain.trainer.model.CausalLm;
+import io.deltachain.trainer.model.LayerCheckpoints;
 import io.deltachain.trainer.model.LoraConfig;
 import io.deltachain.trainer.model.Nf4Quantizer;
 import io.deltachain.trainer.replay.RecordingBatches;
@@ -55,13 +56,14 @@ public final class TrainingJob {
   /** Evaluation batches for the before/after losses. */
   static final int EVAL_BATCHES = 4;
   /** Held-out documents per round (the same on every node). */
-  static final int HELD_OUT_DOCUMENTS = 64;
+  public static final int HELD_OUT_DOCUMENTS = 64;
 
   private final Path workDir;
   private final String trainerId;
   private final Device device;
   private final int checkpointEvery;
   private final int replayInterval;
+  private final LayerCheckpoints.BlobSource checkpoints;
 
   /**
    * Creates a job runner that does not checkpoint.
@@ -98,6 +100,22 @@ public final class TrainingJob {
    *     and at the last step, into {@code <workDir>/<task>/replay}
    */
   public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery, int replayInterval) {
+    this(workDir, trainerId, device, checkpointEvery, replayInterval, LayerCheckpoints.BlobSource.none());
+  }
+
+  /**
+   * Creates a job runner that can build on layer checkpoints.
+   *
+   * @param workDir where delta files are written (one subdirectory per task)
+   * @param trainerId the node's identity recorded in delta metadata (its address)
+   * @param device training device
+   * @param checkpointEvery steps between resume checkpoints (0 = none)
+   * @param replayInterval k: the training state is recorded for replay spot-checks every k steps
+   * @param checkpoints where a task's {@link TrainingTask#baseCheckpoints()} are fetched (the delta store)
+   */
+  public TrainingJob(Path workDir, String trainerId, Device device, int checkpointEvery, int replayInterval,
+      LayerCheckpoints.BlobSource checkpoints) {
+    this.checkpoints = checkpoints;
     if (replayInterval < 1) {
       throw new IllegalArgumentException("replay interval must be at least 1 step, got " + replayInterval);
     }
@@ -135,6 +153,16 @@ public final class TrainingJob {
         ContentHash.parse(task.baseHash());
       } catch (RuntimeException e) {
         return Optional.of("base hash '" + task.baseHash() + "' is not a hex SHA-256");
+      }
+    }
+    for (Map.Entry<String, String> c : task.baseCheckpoints().entrySet()) {
+      try {
+        ContentHash.parse(c.getValue());
+      } catch (RuntimeException e) {
+        return Optional.of("base checkpoint of " + c.getKey() + " '" + c.getValue() + "' is not a hex SHA-256");
+      }
+      if (!c.getKey().matches("model\\.layers\\.\\d+") || Integer.parseInt(c.getKey().substring(13)) >= profile.numLayers()) {
+        return Optional.of("base checkpoint for '" + c.getKey() + "', which is not a layer of " + profile.name());
       }
     }
     if (task.shardIndex() < 0 || task.shardIndex() >= task.shardCount()) {
@@ -241,7 +269,7 @@ public final class TrainingJob {
     ShardPlan plan = shardPlan(task, corpus);
     PackedBatches shard = shard(task, corpus, tokenizer);
     PackedBatches heldOut = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer, task.batchSize(),
-        task.sequenceLength(), plan.seed("heldout"), "heldout");
+        task.sequenceLength(), plan.heldOutSeed(), "heldout");
     List<Batch> shardEval = new ArrayList<>();
     List<Batch> heldEval = new ArrayList<>();
     for (int i = 0; i < EVAL_BATCHES; i++) {
@@ -252,7 +280,7 @@ public final class TrainingJob {
 
     Path outDir = workDir.resolve(task.taskId());
     Files.createDirectories(outDir);
-    try (CausalLm model = loadBase(task, profile, device)) {
+    try (CausalLm model = loadBase(task, profile, device, checkpoints)) {
       int first = task.firstLayer() >= 0 ? task.firstLayer() : 0;
       int last = task.firstLayer() >= 0 ? task.lastLayer() : profile.numLayers() - 1;
       Map<String, float[]> before = task.mode().isLora()
@@ -393,19 +421,56 @@ public final class TrainingJob {
    * @throws IOException if the checkpoint cannot be read
    */
   public static CausalLm loadBase(TrainingTask task, ModelProfile profile, Device device) throws IOException {
+    return loadBase(task, profile, device, LayerCheckpoints.BlobSource.none());
+  }
+
+  /**
+   * The task's base model with its {@link TrainingTask#baseCheckpoints()} loaded: the model a
+   * round builds on, the same on the trainer and on every validator.
+   *
+   * @param task the task
+   * @param profile its profile
+   * @param device where to put it
+   * @param checkpoints where the layer checkpoints are fetched
+   * @return the model
+   * @throws IOException if the checkpoint cannot be read, or a layer checkpoint is unavailable or corrupt
+   */
+  public static CausalLm loadBase(TrainingTask task, ModelProfile profile, Device device,
+      LayerCheckpoints.BlobSource checkpoints) throws IOException {
+    CausalLm model;
     if (task.baseCheckpoint().startsWith("random:")) {
       int seed = Integer.parseInt(task.baseCheckpoint().substring("random:".length()));
-      return new CausalLm(profile, device, seed);
+      model = new CausalLm(profile, device, seed);
+    } else {
+      model = HfCheckpoints.load(Path.of(task.baseCheckpoint()), device);
     }
-    return HfCheckpoints.load(Path.of(task.baseCheckpoint()), device);
+    try {
+      LayerCheckpoints.apply(model, task.baseCheckpoints(), checkpoints);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /**
+   * The hash that names a task's base model itself, before any layer checkpoint:
+   * {@code sha256("base:<profile>:<base checkpoint>")}. Rounds declare it as a layer's base until
+   * the layer has a head on chain.
+   *
+   * @param profile the model profile name
+   * @param baseCheckpoint {@code random:<seed>} or the checkpoint's name
+   * @return the hash
+   */
+  public static ContentHash seedBaseHash(String profile, String baseCheckpoint) {
+    return ContentHash.sha256(("base:" + profile + ":" + baseCheckpoint).getBytes(StandardCharsets.UTF_8));
   }
 
   private static ContentHash baseHash(TrainingTask task) {
     if (!task.baseHash().isEmpty()) {
       return ContentHash.parse(task.baseHash());
     }
-    return ContentHash.sha256(("base:" + task.profile() + ":" + task.baseCheckpoint())
-        .getBytes(StandardCharsets.UTF_8));
+    return seedBaseHash(task.profile(), task.baseCheckpoint());
   }
 
   /**

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One assignment from a round: which base, which layers, which mode, which data shard, and how
@@ -33,6 +35,11 @@ import java.util.List;
  * @param learningRate peak learning rate
  * @param precision {@code fp32} or {@code fp16} (CUDA only)
  * @param activationCheckpointing recompute layer activations in backward (the planner's "+ckpt" rungs)
+ * @param baseCheckpoints layer checkpoints loaded into the base model before anything else: hex
+ *     SHA-256 by layer ({@code model.layers.N}), fetched from the delta store and verified (see
+ *     {@link io.deltachain.trainer.model.LayerCheckpoints}); empty when the round builds on the
+ *     seed base alone. A later round on a layer names the layer's head here, and {@link #baseHash}
+ *     is then that head.
  */
 public record TrainingTask(
     String taskId,
@@ -57,11 +64,32 @@ public record TrainingTask(
     int sequenceLength,
     double learningRate,
     String precision,
-    boolean activationCheckpointing) {
+    boolean activationCheckpointing,
+    Map<String, String> baseCheckpoints) {
 
-  /** Copies the list. */
+  /** Copies the list and map (sorted by layer). */
   public TrainingTask {
     targetModules = targetModules == null ? List.of() : List.copyOf(targetModules);
+    baseCheckpoints = baseCheckpoints == null ? Map.of()
+        : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(baseCheckpoints));
+  }
+
+  /** A task on the seed base alone. */
+  public TrainingTask(String taskId, long roundId, String profile, String baseCheckpoint, String baseHash,
+      TrainingMode mode, int firstLayer, int lastLayer, int loraRank, double loraAlpha, List<String> targetModules,
+      String dataset, String tokenizer, String datasetHash, long roundSeed, int shardIndex, int shardCount,
+      int steps, int batchSize, int sequenceLength, double learningRate, String precision,
+      boolean activationCheckpointing) {
+    this(taskId, roundId, profile, baseCheckpoint, baseHash, mode, firstLayer, lastLayer, loraRank, loraAlpha,
+        targetModules, dataset, tokenizer, datasetHash, roundSeed, shardIndex, shardCount, steps, batchSize,
+        sequenceLength, learningRate, precision, activationCheckpointing, Map.of());
+  }
+
+  /** The same task under another id (a fresh attempt, a replay). */
+  public TrainingTask withTaskId(String id) {
+    return new TrainingTask(id, roundId, profile, baseCheckpoint, baseHash, mode, firstLayer, lastLayer, loraRank,
+        loraAlpha, targetModules, dataset, tokenizer, datasetHash, roundSeed, shardIndex, shardCount, steps, batchSize,
+        sequenceLength, learningRate, precision, activationCheckpointing, baseCheckpoints);
   }
 
   /** A task without activation checkpointing. */
@@ -85,7 +113,8 @@ public record TrainingTask(
         .put("roundSeed", roundSeed).put("shardIndex", shardIndex).put("shardCount", shardCount)
         .put("steps", steps).put("batchSize", batchSize).put("sequenceLength", sequenceLength)
         .put("learningRate", learningRate).put("precision", precision)
-        .put("activationCheckpointing", activationCheckpointing);
+        .put("activationCheckpointing", activationCheckpointing)
+        .put("baseCheckpoints", new JsonObject(new java.util.LinkedHashMap<>(baseCheckpoints)));
   }
 
   /**
@@ -116,10 +145,23 @@ public record TrainingTask(
           j.getLong("roundSeed", 0L), j.getInteger("shardIndex", 0), j.getInteger("shardCount", 1),
           j.getInteger("steps", 100), j.getInteger("batchSize", 8), j.getInteger("sequenceLength", 128),
           j.getDouble("learningRate", 1e-3), j.getString("precision", "fp32"),
-          j.getBoolean("activationCheckpointing", false));
+          j.getBoolean("activationCheckpointing", false), checkpoints(j.getJsonObject("baseCheckpoints")));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("malformed training task: " + e.getMessage(), e);
     }
+  }
+
+  private static Map<String, String> checkpoints(JsonObject j) {
+    Map<String, String> out = new TreeMap<>();
+    if (j != null) {
+      j.forEach(e -> {
+        if (!(e.getValue() instanceof String h)) {
+          throw new IllegalArgumentException("baseCheckpoints." + e.getKey() + " must be a hex hash, got " + e.getValue());
+        }
+        out.put(e.getKey(), h);
+      });
+    }
+    return out;
   }
 
   private static String required(JsonObject j, String key) {

@@ -35,6 +35,9 @@ class DataTest {
     assertThat(seen).hasSize(101);
     assertThat(new ShardPlan(c.hash(), 5, 3, 10).shard(c, 1)).isEqualTo(p.shard(c, 1));
     assertThat(new ShardPlan(c.hash(), 6, 3, 10).shard(c, 1)).isNotEqualTo(p.shard(c, 1));
+    // the held-out set is the dataset's, whatever the round's seed and shard count: rounds evaluate alike
+    assertThat(new ShardPlan(c.hash(), 6, 2, 10).heldOutDocuments(c)).isEqualTo(p.heldOutDocuments(c));
+    assertThat(new ShardPlan(c.hash(), 6, 2, 10).heldOutSeed()).isEqualTo(p.heldOutSeed());
     assertThatThrownBy(() -> p.shard(numbered(5), 0)).hasMessageContaining("hash");
   }
 

@@ -62,6 +62,45 @@ class TrainingJobTest {
   }
 
   @Test
+  @DisplayName("a task naming a layer checkpoint builds on it: the base is the seed model with the checkpoint's verified tensors in its layer; without a checkpoint source the job fails naming the checkpoint")
+  void buildsOnLayerCheckpoints(@TempDir Path dir) throws Exception {
+    var profile = io.deltachain.core.profile.ModelProfiles.bundled("tiny-1m");
+    String layer = "model.layers.1";
+    byte[] bytes;
+    java.util.Map<String, float[]> donorWeights = new java.util.TreeMap<>();
+    try (io.deltachain.trainer.model.CausalLm donor = new io.deltachain.trainer.model.CausalLm(profile, Device.cpu(), 6)) {
+      io.deltachain.core.tensor.SafeTensorsWriter w = new io.deltachain.core.tensor.SafeTensorsWriter();
+      donor.parameters().forEach((name, p) -> {
+        if (name.startsWith(layer + ".")) {
+          w.addFloats(name, p.getArray().getShape().getShape(), p.getArray().toFloatArray());
+          donorWeights.put(name, p.getArray().toFloatArray());
+        }
+      });
+      Path f = dir.resolve("ckpt.safetensors");
+      w.write(f);
+      bytes = Files.readAllBytes(f);
+    }
+    io.deltachain.core.content.ContentHash hash = io.deltachain.core.content.ContentHash.sha256(bytes);
+    TrainingTask plain = task("t-next", TrainingMode.LORA, 1, 1, "random:5");
+    TrainingTask onHead = new TrainingTask(plain.taskId(), plain.roundId(), plain.profile(), plain.baseCheckpoint(),
+        hash.hex(), plain.mode(), 1, 1, plain.loraRank(), plain.loraAlpha(), plain.targetModules(), plain.dataset(),
+        plain.tokenizer(), plain.datasetHash(), plain.roundSeed(), plain.shardIndex(), plain.shardCount(), plain.steps(),
+        plain.batchSize(), plain.sequenceLength(), plain.learningRate(), plain.precision(), false,
+        java.util.Map.of(layer, hash.hex()));
+    assertThat(TrainingTask.fromJson(onHead.toJson())).isEqualTo(onHead);
+    try (io.deltachain.trainer.model.CausalLm m = TrainingJob.loadBase(onHead, profile, Device.cpu(), h -> bytes)) {
+      donorWeights.forEach((name, w) -> assertThat(m.parameters().get(name).getArray().toFloatArray()).as(name)
+          .containsExactly(w));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainingJob(dir, "t", Device.cpu())
+        .run(onHead, p -> { }, () -> false)).hasMessageContaining(hash.hex()).hasMessageContaining("no checkpoint source");
+    assertThat(TrainingJob.refusal(new TrainingTask(plain.taskId(), 3, "tiny-1m", "random:5", "", TrainingMode.LORA, 1, 1,
+        4, 8, plain.targetModules(), plain.dataset(), "bytes", "", 17, 1, 4, 4, 4, 32, 3e-3, "fp32", false,
+        java.util.Map.of("model.layers.9", hash.hex())), 8L << 30, Device.cpu()))
+        .hasValueSatisfying(r -> assertThat(r).contains("model.layers.9").contains("not a layer of tiny-1m"));
+  }
+
+  @Test
   @DisplayName("a FULL task on layer 2 writes one dense delta holding every tensor of layer 2, and it is non-zero")
   void fullJob(@TempDir Path dir) throws Exception {
     TrainingJob job = new TrainingJob(dir, "trainer-b", Device.cpu());
