@@ -86,7 +86,7 @@ node_json() {
   if [[ "$roles" == "abci" ]]; then
     abci=", \"abci\": {\"host\": \"0.0.0.0\", \"port\": 26658}"
   fi
-  if [[ ",$roles," == *",trainer,"* || ",$roles," == *",validator,"* ]]; then
+  if [[ ",$roles," == *",trainer,"* || ",$roles," == *",validator,"* || ",$roles," == *",round,"* ]]; then
     store_url=", \"store-url\": \"http://delta-store:8470\""
   fi
   cat > "$out/nodes/$name.json" <<JSON

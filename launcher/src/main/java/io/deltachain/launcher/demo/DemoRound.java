@@ -146,12 +146,16 @@ public final class DemoRound {
     String baseHex = java.util.HexFormat.of().formatHex(start.getBaseCheckpointsOrThrow(layer).toByteArray());
     DataSplit evalSet = new DataSplit.EvalSet(start.getEvalSeed());
     double before = v0.rounds().evaluator(roundId).baseLoss(evalSet);
+    java.util.HexFormat hex = java.util.HexFormat.of();
     say("on chain: %d steps, batch %dx%d, lr %s, LoRA alpha %s, base model %s, dataset %s, data seed %s; %s builds on %s",
         training.steps(), training.batchSize(), training.sequenceLength(), training.learningRate(),
         training.loraAlpha(), training.baseModel(), training.dataset(), Long.toUnsignedString(training.dataSeed()),
         layer, baseHex.equals(s.baseHash()) ? "the seed base" : "checkpoint " + baseHex.substring(0, 16));
-    say("evaluation set: %d held-out Europarl batches of %dx%d tokens (the dataset's held-out documents); loss of the"
-        + " round's base %.4f", s.evalBatches(), training.batchSize(), training.sequenceLength(), before);
+    say("data (personal data filtered, fetched from the delta store by hash): train set %s, eval set %s",
+        hex.formatHex(start.getDatasetHash().toByteArray()).substring(0, 16),
+        hex.formatHex(start.getEvalSetHash().toByteArray()).substring(0, 16));
+    say("evaluation set: %d batches of %dx%d tokens from the eval set (the same in every round on this data); loss"
+        + " of the round's base %.4f", s.evalBatches(), training.batchSize(), training.sequenceLength(), before);
 
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     consumers.add(net.coordinatorVertx().eventBus().<JsonObject>consumer(TrainerAddresses.PROGRESS, m -> {

@@ -28,6 +28,7 @@ import java.util.Optional;
 import io.deltachain.launcher.wiring.ChainRoundContexts;
 import io.deltachain.launcher.wiring.ChainVerdictSink;
 import io.deltachain.launcher.wiring.StoreCheckpoints;
+import io.deltachain.launcher.wiring.StoreDatasetBlobs;
 import io.deltachain.launcher.wiring.ValidatorRounds;
 import io.deltachain.launcher.wiring.StoreDeltaFetcher;
 import io.deltachain.launcher.wiring.StoreDeltaUploader;
@@ -96,8 +97,8 @@ public final class Devnet implements AutoCloseable {
     }
 
     /** What the trainers hold: this network's data and base model (the rounds name the same). */
-    public TrainerTaskSettings trainerTasks(Corpus corpus) {
-      return new TrainerTaskSettings(datasetSpec(), corpus.hash().hex(), "bytes", baseCheckpoint(), 5000);
+    public TrainerTaskSettings trainerTasks() {
+      return new TrainerTaskSettings("bytes", baseCheckpoint(), 5000);
     }
 
     /** The dataset spec rounds name on chain and nodes resolve: {@code europarl:<documents>}. */
@@ -235,7 +236,6 @@ public final class Devnet implements AutoCloseable {
     coordinator = new TxSigner(coordinatorKey, CHAIN_ID, 0);
 
     ValidatorPolicy policy = demoPolicy();
-    ValidatorRounds.lend(settings.datasetSpec(), corpus);
     for (LocalNet.Node n : net.nodes()) {
       ChainClient c = new ChainClient(validatorVertx, n.rpcUrl());
       BlockPollingFeed feed = new BlockPollingFeed(validatorVertx, c, 200);
@@ -283,7 +283,7 @@ public final class Devnet implements AutoCloseable {
             dir.resolve(moniker).resolve("poison"), POISON_FACTOR);
       }
       // the bridge first: it must see the trainer's registration announcement
-      await(trainerVertx.deployVerticle(new TrainerBridge(key.addressHex(), settings.trainerTasks(corpus), true)), 60);
+      await(trainerVertx.deployVerticle(new TrainerBridge(key.addressHex(), settings.trainerTasks(), true)), 60);
       await(trainerVertx.deployVerticle(TrainerVerticle.withCheckpoints(cfg, new StoreDeltaUploader(trainerStore),
           trainerChain, new StoreCheckpoints(trainerStore, c, dir.resolve(moniker).resolve("checkpoints")))), 60);
       trainerNodes.add(new TrainerNode(i, key, poisoned, c, moniker));
@@ -332,7 +332,8 @@ public final class Devnet implements AutoCloseable {
     String node0 = net.node(0).rpcUrl();
     roundService = new RoundServiceVerticle(ctx -> new CometRoundChain(ctx, new ChainClient(ctx.owner(), node0),
         coordinatorKey, CHAIN_ID, 200), java.time.Clock.systemUTC(),
-        (model, layer) -> model.equals(settings.profile()) ? Optional.of(baseHash) : Optional.empty());
+        (model, layer) -> model.equals(settings.profile()) ? Optional.of(baseHash) : Optional.empty(),
+        ctx -> new StoreDatasetBlobs(new DeltaStoreClient(ctx.owner(), storeUrl)));
     await(coordinatorVertx.deployVerticle(roundService, new DeploymentOptions().setConfig(config)), 120);
     roundApiUrl = "http://127.0.0.1:" + roundService.actualPort();
     say("round service on %s (coordinator %s, over validator-0's RPC)", roundApiUrl, coordinatorKey.addressHex());

@@ -25,6 +25,7 @@ import io.deltachain.launcher.wiring.ChainVerdictSink;
 import io.deltachain.launcher.wiring.CheckpointAggregator;
 import io.deltachain.launcher.wiring.CometRoundChain;
 import io.deltachain.launcher.wiring.StoreCheckpoints;
+import io.deltachain.launcher.wiring.StoreDatasetBlobs;
 import io.deltachain.launcher.wiring.ValidatorRounds;
 import io.deltachain.launcher.wiring.PoisoningChainClient;
 import io.deltachain.launcher.wiring.SerialSubmitter;
@@ -281,7 +282,8 @@ public final class NodeRunner implements AutoCloseable {
     String base = baseHash(profile, s.network().baseSeed());
     RoundServiceVerticle verticle = new RoundServiceVerticle(
         ctx -> new CometRoundChain(ctx, new ChainClient(ctx.owner(), rpc), key, chainId, 200), Clock.systemUTC(),
-        (model, layer) -> model.equals(profile) ? Optional.of(base) : Optional.empty());
+        (model, layer) -> model.equals(profile) ? Optional.of(base) : Optional.empty(),
+        ctx -> new StoreDatasetBlobs(new DeltaStoreClient(ctx.owner(), storeUrl)));
     await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)), 300);
     ready("round http://%s:%d coordinator %s over %s", s.core().http().host(), verticle.actualPort(), key.addressHex(),
         rpc);
@@ -298,7 +300,6 @@ public final class NodeRunner implements AutoCloseable {
     DeltaStoreClient store = new DeltaStoreClient(vertx, storeUrl);
     Path home = s.core().node().home();
     // each round's base model, data and task come from the StartRound this node committed
-    ValidatorRounds.lend(n.dataset(), corpus());
     ValidatorRounds model = new ValidatorRounds(feed::round, new StoreCheckpoints(store, chain,
         home.resolve("checkpoints")), n.evalBatches());
     closers.add(model);
@@ -330,8 +331,8 @@ public final class NodeRunner implements AutoCloseable {
       say("trainer.attack=poison: this trainer multiplies its update by %s before submitting (demos and tests)",
           Devnet.POISON_FACTOR);
     }
-    TrainerTaskSettings tasks = new TrainerTaskSettings(n.dataset(), corpus().hash().hex(), "bytes",
-        "random:" + n.baseSeed(), t.tokensPerSecond());
+    // the round's data comes from the delta store by the hash on chain, not from network.dataset
+    TrainerTaskSettings tasks = new TrainerTaskSettings("bytes", "random:" + n.baseSeed(), t.tokensPerSecond());
     // with a validator in the same JVM, training and evaluation take turns
     await(vertx.deployVerticle(new TrainerBridge(key.addressHex(), tasks, s.roles().contains(Role.VALIDATOR))), 60);
     await(vertx.deployVerticle(TrainerVerticle.withCheckpoints(cfg, new StoreDeltaUploader(store), trainerChain,

@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code node.roles}: validator, trainer, round, store, abci (list);
- *       {@code node.store-url}: the delta store clients use (default: this node's store);
+ *       {@code node.store-url}: the delta store clients use (default: this node's store; the round
+ *       service stores each round's train and eval sets there);
  *   <li>{@code network.*}, the same on every node of a network: {@code profile} (tiny-1m),
  *       {@code base-seed} (7: the base model is the profile initialised from it),
  *       {@code dataset} ({@code europarl:600}, or a .txt/.jsonl file), {@code data-seed},
@@ -160,8 +161,10 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
     URI store = null;
     if (!storeUrl.isBlank()) {
       store = r.httpUrl("node.store-url", storeUrl);
-    } else if (!roles.contains(Role.STORE) && (roles.contains(Role.TRAINER) || roles.contains(Role.VALIDATOR))) {
-      r.problem("node.store-url", "is required for the trainer and validator roles unless this node runs the store");
+    } else if (!roles.contains(Role.STORE)
+        && (roles.contains(Role.TRAINER) || roles.contains(Role.VALIDATOR) || roles.contains(Role.ROUND))) {
+      r.problem("node.store-url", "is required for the round, trainer and validator roles unless this node runs the"
+          + " store (the round service stores each round's data there, trainers and validators fetch it)");
     }
 
     String profile = r.nonBlank("network.profile", "tiny-1m");

@@ -14,28 +14,31 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves the validator's {@link DataSplit}s into token batches exactly as the trainer builds its
- * own: the same corpus, the same {@link ShardPlan} (dataset hash, the round's seed, shard count,
- * held-out documents) and the same packing. The evaluation set is the plan's held-out documents,
- * so it is fixed by chain data before training; an assigned shard is that shard's first batches
- * (the ones the trainer also measures); a random sample is uniformly random token sequences from
- * the chain-derived sample seed (see {@link #batches}).
+ * own. The evaluation set is the round's eval set ({@code eval_set_hash}, fetched from the delta
+ * store and verified), in an order fixed by its hash alone, so every round on the same data
+ * evaluates on the same batches; an assigned shard is the trainer's shard of the round's train set
+ * ({@code dataset_hash}): the same {@link ShardPlan} (train set hash, the round's data seed, shard
+ * count, nothing held out, as {@link io.deltachain.trainer.task.TrainingJob#shardPlan} for a
+ * hash-addressed dataset) and the same packing, its first batches being the ones the trainer also
+ * measures; a random sample is uniformly random token sequences from the chain-derived sample seed
+ * (see {@link #batches}).
  *
- * @param corpus the dataset
- * @param roundSeed the round's seed (the StartRound's eval seed)
+ * @param train the round's train set
+ * @param eval the round's evaluation set
+ * @param roundSeed the round's data seed
  * @param shardCount shards in the round
- * @param heldOut documents held out for evaluation (the trainer's value)
  * @param batchSize sequences per batch
  * @param length tokens per sequence
  * @param evalBatches batches per split
  * @param vocabSize the model's vocabulary (byte tokenizer)
  */
-public record EvalData(Corpus corpus, long roundSeed, int shardCount, int heldOut, int batchSize, int length,
+public record EvalData(Corpus train, Corpus eval, long roundSeed, int shardCount, int batchSize, int length,
     int evalBatches, int vocabSize) {
 
   private static final Map<String, List<Batch>> CACHE = new ConcurrentHashMap<>();
 
   private ShardPlan plan() {
-    return new ShardPlan(corpus.hash(), roundSeed, shardCount, heldOut);
+    return new ShardPlan(train.hash(), roundSeed, shardCount, 0);
   }
 
   private Tokenizer tokenizer() {
@@ -44,7 +47,7 @@ public record EvalData(Corpus corpus, long roundSeed, int shardCount, int heldOu
 
   /** The batches of a split (cached: splits are pure functions of chain data). */
   public List<Batch> batches(DataSplit split) {
-    String key = corpus.hash().hex() + "/" + roundSeed + "/" + shardCount + "/" + batchSize + "x" + length + "/" + split;
+    String key = train.hash().hex() + "/" + eval.hash().hex() + "/" + roundSeed + "/" + shardCount + "/" + batchSize + "x" + length + "/" + split;
     return CACHE.computeIfAbsent(key, k -> build(split));
   }
 
@@ -53,10 +56,12 @@ public record EvalData(Corpus corpus, long roundSeed, int shardCount, int heldOu
     PackedBatches packed;
     int count = evalBatches;
     if (split instanceof DataSplit.EvalSet) {
-      packed = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer(), batchSize, length, plan.heldOutSeed(), "heldout");
+      // ordered by the eval set's hash alone: the same batches in every round on this data
+      packed = new PackedBatches(eval.documents(), tokenizer(), batchSize, length,
+          new ShardPlan(eval.hash(), 0, 1, 0).heldOutSeed(), "eval");
     } else if (split instanceof DataSplit.AssignedShard s) {
-      packed = new PackedBatches(plan.shard(corpus, s.shardIndex()), tokenizer(), batchSize, length,
-          plan.seed("shard", s.shardIndex()), corpus.hash().hex() + "/" + s.shardIndex() + "/" + shardCount);
+      packed = new PackedBatches(plan.shard(train, s.shardIndex()), tokenizer(), batchSize, length,
+          plan.seed("shard", s.shardIndex()), train.hash().hex() + "/" + s.shardIndex() + "/" + shardCount);
     } else if (split instanceof DataSplit.RandomSample r) {
       // Random data is uniformly random token sequences from the chain-derived sample seed, not other
       // shards of the corpus: with shards drawn from one homogeneous corpus, the gain on another shard

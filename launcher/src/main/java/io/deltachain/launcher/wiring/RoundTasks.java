@@ -1,9 +1,11 @@
 package io.deltachain.launcher.wiring;
 
+import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.StartRound;
+import io.deltachain.trainer.data.HashedDatasets;
 import io.deltachain.trainer.model.LayerCheckpoints;
 import io.deltachain.trainer.task.TrainingJob;
 import io.deltachain.trainer.task.TrainingTask;
@@ -21,10 +23,12 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>the round: model (profile), training settings ({@link RoundTraining}: steps, batch,
- *       sequence length, learning rate, LoRA alpha, base model, dataset spec, data seed), shard
- *       count, and the declared base of every layer;
+ *       sequence length, learning rate, LoRA alpha, base model, data seed), shard count, the
+ *       declared base of every layer, and the train set by hash ({@code dataset_hash}: the task's
+ *       dataset is {@code sha256:<hex>}, fetched from the delta store and verified, see
+ *       {@link HashedDatasets}); {@code training.dataset} only records the source's name;
  *   <li>the assignment: layers, mode, rank, targets, shard, precision;
- *   <li>the node: only its tokenizer and the dataset hash it expects (checked, not chosen).
+ *   <li>the node: only its tokenizer.
  * </ul>
  *
  * The task's base is the round's base model with every declared layer checkpoint that is not the
@@ -88,7 +92,7 @@ public final class RoundTasks {
    * @param a the assignment
    * @param shardCount the round's shard count
    * @param tokenizer the node's tokenizer ({@code bytes} or a tokenizer.json)
-   * @param datasetHash the hash the node expects of the dataset (empty: not checked)
+   * @param datasetHash the round's train set ({@code dataset_hash}), hex
    * @return the task
    * @throws IllegalArgumentException naming what does not make a task
    */
@@ -99,6 +103,13 @@ public final class RoundTasks {
       round = Long.parseLong(roundId);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("round id '" + roundId + "' is not a number (trainers carry it as one)");
+    }
+    ContentHash trainSet;
+    try {
+      trainSet = ContentHash.parse(datasetHash);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("round " + roundId + " names no valid dataset_hash ('" + datasetHash
+          + "'): trainers fetch the train set by it");
     }
     String seedBase = TrainingJob.seedBaseHash(modelId, training.baseModel()).hex();
     List<String> distinct = new ArrayList<>();
@@ -122,8 +133,8 @@ public final class RoundTasks {
     String precision = a.precision() == null || a.precision().isEmpty() ? "fp32" : a.precision();
     return new TrainingTask(taskId.replaceAll("[^A-Za-z0-9._-]", "-"), round, modelId, training.baseModel(),
         distinct.isEmpty() ? seedBase : distinct.get(0), a.mode(), a.firstLayer(), a.lastLayer(),
-        a.mode().isLora() ? a.loraRank() : 8, training.loraAlpha(), a.targetModules(), training.dataset(), tokenizer,
-        datasetHash, training.dataSeed(), a.shardIndex(), shardCount, Math.toIntExact(training.steps()),
+        a.mode().isLora() ? a.loraRank() : 8, training.loraAlpha(), a.targetModules(), HashedDatasets.spec(trainSet),
+        tokenizer, trainSet.hex(), training.dataSeed(), a.shardIndex(), shardCount, Math.toIntExact(training.steps()),
         Math.toIntExact(training.batchSize()), Math.toIntExact(training.sequenceLength()), training.learningRate(),
         "fp16".equals(precision) ? "fp16" : "fp32", false, LayerCheckpoints.toApply(declaredBases, seedBase));
   }

@@ -197,17 +197,13 @@ public final class TrainerBridge extends VerticleBase {
 
   /**
    * The trainer's task for an offer: the round's task as its StartRound fixes it ({@link
-   * RoundTasks}, from the offer's copy of the StartRound's fields), checked against what this node
-   * has: the round's dataset and base model must be this node's.
+   * RoundTasks}, from the offer's copy of the StartRound's fields, the train set by its
+   * {@code dataset_hash}), checked against what this node has: the round's base model must be this node's.
    *
    * @throws IllegalArgumentException naming what this node cannot run
    */
   TrainingTask toTask(JsonObject offer) {
     RoundTraining training = RoundTraining.fromJson(offer.getJsonObject("training"));
-    if (!training.dataset().equals(settings.dataset())) {
-      throw new IllegalArgumentException("the round trains on dataset '" + training.dataset() + "'; this node has '"
-          + settings.dataset() + "'");
-    }
     if (!training.baseModel().equals(settings.baseCheckpoint())) {
       throw new IllegalArgumentException("the round builds on base model '" + training.baseModel()
           + "'; this node has '" + settings.baseCheckpoint() + "'");
@@ -220,7 +216,7 @@ public final class TrainerBridge extends VerticleBase {
         offer.getInteger("firstLayer"), offer.getInteger("lastLayer"), offer.getInteger("loraRank", 0), targets,
         offer.getInteger("shardIndex"), offer.getString("precision", ""));
     return RoundTasks.task(offer.getString("taskId"), offer.getString("roundId"), offer.getString("modelId"), training,
-        bases, a, offer.getInteger("shardCount"), settings.tokenizer(), settings.datasetHash());
+        bases, a, offer.getInteger("shardCount"), settings.tokenizer(), offer.getString("datasetHash", ""));
   }
 
   @Override

@@ -1,12 +1,14 @@
 package io.deltachain.launcher.wiring;
 
 import ai.djl.Device;
+import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.profile.ModelProfile;
 import io.deltachain.core.profile.TrainingMode;
 import io.deltachain.core.tx.RoundTraining;
 import io.deltachain.core.tx.proto.Assignment;
 import io.deltachain.core.tx.proto.StartRound;
 import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.data.HashedDatasets;
 import io.deltachain.trainer.model.CausalLm;
 import io.deltachain.trainer.model.LayerCheckpoints;
 import io.deltachain.trainer.task.TrainingJob;
@@ -21,7 +23,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -29,7 +30,9 @@ import java.util.function.Function;
  * nothing else: the training task of a delta (for replay spot-checks, {@link RoundTasks}) and the
  * round's loss evaluator (the round's base model: the base model the round names with every
  * declared layer checkpoint loaded, fetched from the delta store and verified; and the round's
- * data splits: the dataset it names, sharded with its data seed, batched as it trains). A
+ * data splits: its eval set by {@code eval_set_hash} and its train set by {@code dataset_hash},
+ * both fetched from the delta store and verified ({@link HashedDatasets}, cached per hash), the
+ * train set sharded with the round's data seed and batched as the trainer does). A
  * validator that joins late, or runs on another machine, therefore judges and replays a round
  * exactly as one that saw it start.
  *
@@ -39,7 +42,6 @@ import java.util.function.Function;
 public final class ValidatorRounds implements AutoCloseable {
   /** Evaluators kept (the oldest is closed beyond this). */
   static final int KEPT_ROUNDS = 4;
-  private static final Map<String, Corpus> CORPORA = new ConcurrentHashMap<>();
 
   private final Function<String, StartRound> rounds;
   private final LayerCheckpoints.BlobSource checkpoints;
@@ -58,19 +60,12 @@ public final class ValidatorRounds implements AutoCloseable {
     this.evalBatches = evalBatches;
   }
 
-  /** Lends a loaded dataset under its spec, so it is not read again (datasets are pure functions of their spec). */
-  public static void lend(String spec, Corpus corpus) {
-    CORPORA.put(spec, corpus);
-  }
-
-  /** The dataset a spec names. */
-  static Corpus corpus(String spec) throws IOException {
-    Corpus c = CORPORA.get(spec);
-    if (c == null) {
-      c = TrainingJob.loadCorpus(spec);
-      CORPORA.putIfAbsent(spec, c);
+  /** A dataset of the round by hash, fetched from the delta store and verified (cached per hash). */
+  private Corpus dataset(com.google.protobuf.ByteString hash, String field, String roundId) throws IOException {
+    if (hash.size() != 32) {
+      throw new IOException("round " + roundId + " names no " + field + " on chain");
     }
-    return c;
+    return HashedDatasets.fetch(ContentHash.of(hash.toByteArray()), checkpoints);
   }
 
   /** The committed StartRound of a round, failing when this node has not seen it. */
@@ -102,14 +97,14 @@ public final class ValidatorRounds implements AutoCloseable {
             + HexFormat.of().formatHex(delta.trainerAddress())));
     return RoundTasks.task("replay-" + HexFormat.of().formatHex(delta.deltaId()), roundId, start.getModelId(),
         RoundTraining.of(start.getTraining()), RoundTasks.declaredBases(start), RoundTasks.Assigned.of(a),
-        start.getShardCount(), "bytes", "");
+        start.getShardCount(), "bytes", HexFormat.of().formatHex(start.getDatasetHash().toByteArray()));
   }
 
   /** The DJL re-executors of this validator, built from the chain's StartRound of each delta. */
   public SegmentExecutors executors() {
     return delta -> {
       TrainingTask task = taskOf(delta);
-      return new DjlSegmentExecutor(task, corpus(task.dataset()), checkpoints);
+      return new DjlSegmentExecutor(task, TrainingJob.loadCorpus(task, checkpoints), checkpoints);
     };
   }
 
@@ -133,7 +128,8 @@ public final class ValidatorRounds implements AutoCloseable {
         "fp32", false, LayerCheckpoints.toApply(RoundTasks.declaredBases(start), seedBase));
     try {
       ModelProfile profile = TrainingJob.resolveProfile(base);
-      Corpus corpus = corpus(t.dataset());
+      Corpus train = dataset(start.getDatasetHash(), "dataset_hash", roundId);
+      Corpus eval = dataset(start.getEvalSetHash(), "eval_set_hash", roundId);
       CausalLm model = TorchGate.hold(() -> {
         try {
           return TrainingJob.loadBase(base, profile, Device.cpu(), checkpoints);
@@ -141,8 +137,8 @@ public final class ValidatorRounds implements AutoCloseable {
           throw new UncheckedIOException(x);
         }
       });
-      e = new ModelLossEvaluator(model, new EvalData(corpus, t.dataSeed(), start.getShardCount(),
-          TrainingJob.HELD_OUT_DOCUMENTS, Math.toIntExact(t.batchSize()), Math.toIntExact(t.sequenceLength()),
+      e = new ModelLossEvaluator(model, new EvalData(train, eval, t.dataSeed(), start.getShardCount(),
+          Math.toIntExact(t.batchSize()), Math.toIntExact(t.sequenceLength()),
           evalBatches, profile.vocabSize()));
     } catch (IOException | UncheckedIOException x) {
       throw new IllegalStateException("cannot build round " + roundId + "'s base model or data: " + x.getMessage(), x);

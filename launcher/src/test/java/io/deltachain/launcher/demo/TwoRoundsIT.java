@@ -31,6 +31,7 @@ class TwoRoundsIT {
     JsonObject round1;
     JsonObject round2;
     JsonObject checkpoint2;
+    java.util.Set<String> trainedOn = new java.util.TreeSet<>();
     try (Devnet net = new Devnet(new Devnet.Settings(4, 2, 0, "tiny-1m", 7, 600, 20_250_501L, 2, 8, 64), null, out)) {
       net.start();
       first = new DemoRound(net, out, STEPS).run();
@@ -39,6 +40,13 @@ class TwoRoundsIT {
       round2 = Devnet.await(net.coordinatorChain().queryJson("/round/" + second.roundId()), 30);
       checkpoint2 = second.checkpointHash() == null ? null
           : Devnet.await(net.coordinatorChain().queryJson("/checkpoint/" + second.checkpointHash()), 30);
+      // what the trainers trained on, as every delta file they wrote names it
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(net.dir())) {
+        for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().matches("delta-.*\\.safetensors"))
+            .toList()) {
+          trainedOn.add(String.valueOf(io.deltachain.core.delta.DeltaFile.readMetadata(f).metrics().get("dataset_hash")));
+        }
+      }
     } finally {
       System.out.println(buf.toString(StandardCharsets.UTF_8));
     }
@@ -61,6 +69,13 @@ class TwoRoundsIT {
     }
     assertThat(round2.getJsonObject("training").getString("data_seed"))
         .isNotEqualTo(round1.getJsonObject("training").getString("data_seed"));
+    // both rounds use the same filtered data: the same train set and eval set, by hash on chain
+    assertThat(round1.getString("dataset_hash")).matches("[0-9a-f]{64}");
+    assertThat(round2.getString("dataset_hash")).isEqualTo(round1.getString("dataset_hash"));
+    assertThat(round2.getString("eval_set_hash")).isEqualTo(round1.getString("eval_set_hash"))
+        .isNotEqualTo(round1.getString("dataset_hash"));
+    // every delta the trainers wrote was trained on exactly the train set under dataset_hash on chain
+    assertThat(trainedOn).containsExactly(round1.getString("dataset_hash"));
 
     // validators evaluate round 2 on round 1's checkpoint: its "before" is round 1's "after"
     assertThat(second.evalLossBefore()).isCloseTo(first.evalLossAfter(), within(1e-4));

@@ -32,12 +32,14 @@ class RoundTasksTest {
   private static final byte[] TRAINER = HexFormat.of().parseHex("ab".repeat(20));
   private static final String SEED_BASE = TrainingJob.seedBaseHash("tiny-1m", "random:7").hex();
   private static final String HEAD = "c0".repeat(32);
+  private static final String TRAIN_SET = "d7".repeat(32);
   private static final RoundTraining TRAINING = new RoundTraining(12, 4, 32, RoundTraining.learningRateE9(3e-3),
       RoundTraining.loraAlphaMilli(8), "random:7", "europarl:600", RoundTraining.dataSeed("77", 5));
 
   /** Round 77: layer 1 builds on an earlier round's head, layer 0 (not trained) is at the seed base. */
   private static StartRound start(RoundTraining training) {
     return StartRound.newBuilder().setRoundId("77").setModelId("tiny-1m").setEvalSeed(5).setShardCount(2)
+        .setDatasetHash(ByteString.copyFrom(HexFormat.of().parseHex(TRAIN_SET)))
         .setTrainingBlocks(10).setValidationBlocks(10).setAggregation(AggregationMethod.WEIGHTED_MEAN)
         .putBaseCheckpoints("model.layers.0", ByteString.copyFrom(HexFormat.of().parseHex(SEED_BASE)))
         .putBaseCheckpoints("model.layers.1", ByteString.copyFrom(HexFormat.of().parseHex(HEAD)))
@@ -57,15 +59,15 @@ class RoundTasksTest {
     return new JsonObject(RoundBus.taskOffer(r, av, start).encode());
   }
 
-  private static TrainerBridge bridge(String dataset, String base) {
-    return new TrainerBridge("ab".repeat(20), new TrainerTaskSettings(dataset, "", "bytes", base, 100), false);
+  private static TrainerBridge bridge(String base) {
+    return new TrainerBridge("ab".repeat(20), new TrainerTaskSettings("bytes", base, 100), false);
   }
 
   @Test
   @DisplayName("the trainer's task from its offer and a validator's replay task from the StartRound are the same task, with the round's settings and the layer's head as base")
   void trainerAndValidatorAgree() {
     StartRound start = start(TRAINING);
-    TrainingTask trained = bridge("europarl:600", "random:7").toTask(offer(start));
+    TrainingTask trained = bridge("random:7").toTask(offer(start));
     ValidatorRounds rounds = new ValidatorRounds(id -> id.equals("77") ? start : null, h -> new byte[0], 2);
     TrainingTask replayed = rounds.taskOf(new CommittedDelta(9, new byte[32], TRAINER, SubmitDelta.newBuilder()
         .setRoundId("77").setShardIndex(1).setLayer("model.layers.1").build(), new byte[32]));
@@ -79,7 +81,9 @@ class RoundTasksTest {
     assertThat(trained.roundSeed()).isEqualTo(TRAINING.dataSeed());
     assertThat(trained.shardIndex()).isEqualTo(1);
     assertThat(trained.shardCount()).isEqualTo(2);
-    assertThat(trained.dataset()).isEqualTo("europarl:600");
+    // the train set by the hash on chain, not the source name the round records
+    assertThat(trained.dataset()).isEqualTo("sha256:" + TRAIN_SET);
+    assertThat(trained.datasetHash()).isEqualTo(TRAIN_SET);
     assertThat(trained.baseCheckpoint()).isEqualTo("random:7");
     assertThat(trained.baseHash()).isEqualTo(HEAD);
     // the head is loaded before training; the seed base of layer 0 needs nothing
@@ -87,15 +91,15 @@ class RoundTasksTest {
   }
 
   @Test
-  @DisplayName("a round naming a dataset or base model the node does not have is refused with the reason")
+  @DisplayName("a round naming a base model the node does not have, or no train set hash, is refused with the reason")
   void refusesWhatTheNodeLacks() {
     JsonObject offer = offer(start(TRAINING));
-    assertThatThrownBy(() -> bridge("europarl:100", "random:7").toTask(offer))
-        .hasMessageContaining("dataset 'europarl:600'").hasMessageContaining("this node has 'europarl:100'");
-    assertThatThrownBy(() -> bridge("europarl:600", "random:8").toTask(offer))
+    assertThatThrownBy(() -> bridge("random:8").toTask(offer))
         .hasMessageContaining("base model 'random:7'").hasMessageContaining("this node has 'random:8'");
-    assertThatThrownBy(() -> bridge("europarl:600", "random:7").toTask(offer.copy().putNull("training")))
+    assertThatThrownBy(() -> bridge("random:7").toTask(offer.copy().putNull("training")))
         .hasMessageContaining("no training settings");
+    assertThatThrownBy(() -> bridge("random:7").toTask(offer.copy().put("datasetHash", "")))
+        .hasMessageContaining("round 77 names no valid dataset_hash");
   }
 
   @Test
@@ -104,13 +108,13 @@ class RoundTasksTest {
     RoundTasks.Assigned twoLayers = new RoundTasks.Assigned(io.deltachain.core.profile.TrainingMode.LORA, 0, 1, 4,
         List.of("q_proj"), 0, "fp32");
     Map<String, String> bases = Map.of("model.layers.0", SEED_BASE, "model.layers.1", HEAD);
-    assertThatThrownBy(() -> RoundTasks.task("t", "77", "tiny-1m", TRAINING, bases, twoLayers, 2, "bytes", ""))
+    assertThatThrownBy(() -> RoundTasks.task("t", "77", "tiny-1m", TRAINING, bases, twoLayers, 2, "bytes", TRAIN_SET))
         .hasMessageContaining("layers 0-1 have different base checkpoints");
     RoundTasks.Assigned shard5 = new RoundTasks.Assigned(io.deltachain.core.profile.TrainingMode.LORA, 1, 1, 4,
         List.of("q_proj"), 5, "fp32");
-    assertThatThrownBy(() -> RoundTasks.task("t", "77", "tiny-1m", TRAINING, bases, shard5, 2, "bytes", ""))
+    assertThatThrownBy(() -> RoundTasks.task("t", "77", "tiny-1m", TRAINING, bases, shard5, 2, "bytes", TRAIN_SET))
         .hasMessageContaining("shard 5 is outside the round's 2 data shards");
-    assertThatThrownBy(() -> RoundTasks.task("t", "r-77", "tiny-1m", TRAINING, bases, shard5, 2, "bytes", ""))
+    assertThatThrownBy(() -> RoundTasks.task("t", "r-77", "tiny-1m", TRAINING, bases, shard5, 2, "bytes", TRAIN_SET))
         .hasMessageContaining("round id 'r-77' is not a number");
   }
 }

@@ -99,6 +99,8 @@ public final class RoundBus {
         .put("deadlineHeight", r.trainingDeadline())
         .put("modelId", r.modelId())
         .put("shardCount", start.getShardCount())
+        // the train set trainers fetch from the delta store by hash, as the chain fixes it
+        .put("datasetHash", java.util.HexFormat.of().formatHex(start.getDatasetHash().toByteArray()))
         .put("training", RoundTraining.of(start.getTraining()).toJson());
   }
 }

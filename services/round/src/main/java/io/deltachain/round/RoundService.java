@@ -21,6 +21,7 @@ import io.deltachain.round.chain.TxReceipt;
 import io.deltachain.round.cost.CostLedger;
 import io.deltachain.round.cost.QuotaManager;
 import io.deltachain.round.data.Dataset;
+import io.deltachain.round.data.DatasetBlobs;
 import io.deltachain.round.data.DatasetRegistry;
 import io.deltachain.round.data.PiiCategory;
 import io.deltachain.round.data.PiiFilter;
@@ -102,6 +103,7 @@ public final class RoundService implements ChainEvents {
   private final Map<String, JsonObject> deltaMetrics = new HashMap<>();
   private final List<Consumer<Replacement>> replacementListeners = new ArrayList<>();
   private final BaseCheckpoints bases;
+  private final DatasetBlobs blobs;
   private final Map<String, StartRound> starts = new HashMap<>();
   private final java.util.Set<String> finalizedOnChain = new java.util.HashSet<>();
   private final java.util.Set<String> finalizing = new java.util.HashSet<>();
@@ -147,7 +149,17 @@ public final class RoundService implements ChainEvents {
    */
   public RoundService(RoundServiceConfig config, RoundChain chain, Clock clock, MeterRegistry metrics,
       BaseCheckpoints bases) {
+    this(config, chain, clock, metrics, bases, DatasetBlobs.inMemory());
+  }
+
+  /**
+   * A service that also stores each round's train and evaluation sets in {@code blobs} (the
+   * delta store) before StartRound, for trainers and validators to fetch by hash.
+   */
+  public RoundService(RoundServiceConfig config, RoundChain chain, Clock clock, MeterRegistry metrics,
+      BaseCheckpoints bases, DatasetBlobs blobs) {
     this.config = config;
+    this.blobs = blobs;
     this.bases = bases;
     this.chain = chain;
     this.metrics = metrics;
@@ -546,7 +558,9 @@ public final class RoundService implements ChainEvents {
     ContentHash filteredHash = DatasetRegistry.hashOf(docs);
     long evalSeed = Sharding.evalSeed(roundId, filteredHash);
     int evalCount = Math.min(config.evalDocuments(), Math.max(1, docs.size() / 10));
-    int[] order = Sharding.permutation(filteredHash, evalSeed, docs.size());
+    // the split depends on the filtered data alone (not the round), so rounds on it stay comparable
+    long evalSplitSeed = Sharding.evalSplitSeed(filteredHash);
+    int[] order = Sharding.permutation(filteredHash, evalSplitSeed, docs.size());
     boolean[] held = new boolean[docs.size()];
     List<String> evalDocs = new ArrayList<>();
     for (int i = 0; i < evalCount; i++) {
@@ -585,7 +599,8 @@ public final class RoundService implements ChainEvents {
         .put("layers", new JsonObject().put("first", firstLayer).put("last", lastLayer))
         .put("dataset", new JsonObject().put("source_hash", source.hash().hex()).put("train_hash", train.hash().hex())
             .put("eval_hash", eval.hash().hex()).put("round_seed", Long.toUnsignedString(roundSeed))
-            .put("eval_seed", Long.toUnsignedString(evalSeed)).put("shard_count", shardCount)
+            .put("eval_seed", Long.toUnsignedString(evalSeed))
+            .put("eval_split_seed", Long.toUnsignedString(evalSplitSeed)).put("shard_count", shardCount)
             .put("pii", filtered.report().toJson()))
         .put("training", training.toJson())
         .put("plan", plan.toJson());
@@ -636,7 +651,10 @@ public final class RoundService implements ChainEvents {
     recordPiiMetrics(filtered.report());
     tracker.created(roundId, profile.name(), train.hash().hex());
     Counter.builder("deltachain_round_rounds_started_total").register(metrics).increment();
-    return chain.heads()
+    // trainers and validators fetch both sets by the hashes StartRound carries: store them first
+    return storeDataset("train", train)
+        .compose(v -> storeDataset("eval", eval))
+        .compose(v -> chain.heads())
         .compose(heads -> {
           // Every layer with a head is declared, not only the trained ones: the round trains on the
           // model as the chain has it, and trainers and validators load exactly these checkpoints.
@@ -659,12 +677,22 @@ public final class RoundService implements ChainEvents {
         })
         .recover(e -> {
           tracker.failCreated(roundId, "StartRound was not committed: " + e.getMessage());
+          if (e instanceof RequestException) {
+            return Future.failedFuture(e);
+          }
           if (e instanceof ChainRejectedException) {
             return Future.failedFuture(new RequestException(409, "chain_rejected", e.getMessage()));
           }
           return Future.failedFuture(new RequestException(502, "chain_unavailable",
               "the chain did not accept StartRound: " + e.getMessage()));
         });
+  }
+
+  private Future<Void> storeDataset(String role, Dataset d) {
+    return blobs.store(d.hash(), DatasetBlobs.canonicalBytes(d.documents()))
+        .recover(e -> Future.failedFuture(new RequestException(502, "dataset_store_unavailable",
+            "the " + role + " set " + d.hash().hex() + " (" + d.size() + " documents) could not be stored in the delta"
+            + " store, so trainers could not fetch it; nothing was put on chain: " + e.getMessage())));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.deltachain.round.api.RoundApi;
 import io.deltachain.round.chain.InMemoryRoundChain;
 import io.deltachain.round.chain.RoundChain;
 import io.deltachain.round.dashboard.Dashboard;
+import io.deltachain.round.data.DatasetBlobs;
 import io.deltachain.round.lifecycle.RoundState;
 import io.deltachain.round.lifecycle.RoundView;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,7 @@ public final class RoundServiceVerticle extends VerticleBase {
   private final Function<Context, RoundChain> chainFactory;
   private final Clock clock;
   private final BaseCheckpoints bases;
+  private final Function<Context, DatasetBlobs> blobsFactory;
   private final java.util.Set<String> offersInFlight = new java.util.HashSet<>();
   private final java.util.Set<String> waiting = new java.util.HashSet<>();
   private boolean live;
@@ -72,9 +74,19 @@ public final class RoundServiceVerticle extends VerticleBase {
 
   /** A verticle that also declares these base checkpoints for layers without a head on chain. */
   public RoundServiceVerticle(Function<Context, RoundChain> chainFactory, Clock clock, BaseCheckpoints bases) {
+    this(chainFactory, clock, bases, ctx -> DatasetBlobs.inMemory());
+  }
+
+  /**
+   * A verticle that also stores each round's train and evaluation sets where the factory says
+   * (the delta store trainers and validators fetch them from) before StartRound.
+   */
+  public RoundServiceVerticle(Function<Context, RoundChain> chainFactory, Clock clock, BaseCheckpoints bases,
+      Function<Context, DatasetBlobs> blobsFactory) {
     this.chainFactory = chainFactory;
     this.clock = clock;
     this.bases = bases;
+    this.blobsFactory = blobsFactory;
   }
 
   /** A verticle over an in-memory chain (standalone runs and tests), on the system clock. */
@@ -109,7 +121,7 @@ public final class RoundServiceVerticle extends VerticleBase {
     PrometheusMeterRegistry prometheus = backend instanceof PrometheusMeterRegistry p
         ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RoundChain chain = chainFactory.apply(context);
-    service = new RoundService(cfg, chain, clock, prometheus, bases);
+    service = new RoundService(cfg, chain, clock, prometheus, bases, blobsFactory.apply(context));
     service.onRoundChange(this::publish);
     service.onReplacement(rep -> {
       String slot = rep.roundId() + "/" + rep.assignmentIndex();

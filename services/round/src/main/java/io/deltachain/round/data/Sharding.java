@@ -21,6 +21,7 @@ public final class Sharding {
   private static final byte[] SHUFFLE_DOMAIN = "deltachain-shuffle-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SEED_DOMAIN = "deltachain-round-seed-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EVAL_DOMAIN = "deltachain-eval-seed-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVAL_SPLIT_DOMAIN = "deltachain-eval-split-v1".getBytes(StandardCharsets.US_ASCII);
 
   private Sharding() {}
 
@@ -35,6 +36,16 @@ public final class Sharding {
   /** The evaluation seed, derived like {@link #roundSeed} under its own domain tag. */
   public static long evalSeed(String roundId, ContentHash datasetHash) {
     return seed(EVAL_DOMAIN, roundId, datasetHash);
+  }
+
+  /**
+   * The seed of the train/eval split of a filtered dataset: the first 8 bytes of SHA-256 over
+   * {@code "deltachain-eval-split-v1" 0x00 0x00 || filtered dataset hash}, a function of the
+   * filtered dataset alone, so every round on the same data evaluates on the same documents and
+   * rounds are comparable (one round's loss after is the next round's loss before).
+   */
+  public static long evalSplitSeed(ContentHash filteredHash) {
+    return seed(EVAL_SPLIT_DOMAIN, "", filteredHash);
   }
 
   private static long seed(byte[] domain, String roundId, ContentHash datasetHash) {

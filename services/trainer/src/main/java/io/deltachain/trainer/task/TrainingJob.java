@@ -17,6 +17,7 @@ import io.deltachain.core.tensor.DType;
 import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.ByteTokenizer;
 import io.deltachain.trainer.data.Corpus;
+import io.deltachain.trainer.data.HashedDatasets;
 import io.deltachain.trainer.data.HfTokenizer;
 import io.deltachain.trainer.data.PackedBatches;
 import io.deltachain.trainer.data.ShardPlan;
@@ -260,21 +261,21 @@ public final class TrainingJob {
       throws IOException {
     long start = System.nanoTime();
     ModelProfile profile = resolveProfile(task);
-    Corpus corpus = loadCorpus(task.dataset());
-    if (!task.datasetHash().isEmpty() && !corpus.hash().hex().equalsIgnoreCase(task.datasetHash())) {
-      throw new IOException("dataset " + task.dataset() + " has hash " + corpus.hash().hex() + ", the task expects "
-          + task.datasetHash());
-    }
+    Corpus corpus = corpus(task);
     Tokenizer tokenizer = tokenizer(task, profile);
     ShardPlan plan = shardPlan(task, corpus);
     PackedBatches shard = shard(task, corpus, tokenizer);
-    PackedBatches heldOut = new PackedBatches(plan.heldOutDocuments(corpus), tokenizer, task.batchSize(),
+    List<String> heldOutDocs = plan.heldOutDocuments(corpus);
+    // a round's train set has no held-out part: its evaluation set is a separate dataset on chain
+    PackedBatches heldOut = heldOutDocs.isEmpty() ? null : new PackedBatches(heldOutDocs, tokenizer, task.batchSize(),
         task.sequenceLength(), plan.heldOutSeed(), "heldout");
     List<Batch> shardEval = new ArrayList<>();
     List<Batch> heldEval = new ArrayList<>();
     for (int i = 0; i < EVAL_BATCHES; i++) {
       shardEval.add(shard.batchAt(i));
-      heldEval.add(heldOut.batchAt(i));
+      if (heldOut != null) {
+        heldEval.add(heldOut.batchAt(i));
+      }
     }
     TrainingConfig config = trainingConfig(task, profile);
 
@@ -287,7 +288,7 @@ public final class TrainingJob {
           ? Map.of()
           : DeltaExporter.snapshot(model, first, last, task.firstLayer() < 0);
       double shardBefore = TrainingSession.evaluate(model, shardEval);
-      double heldBefore = TrainingSession.evaluate(model, heldEval);
+      double heldBefore = heldEval.isEmpty() ? Double.NaN : TrainingSession.evaluate(model, heldEval);
       double lastLoss = Double.NaN;
       long trainStart = System.nanoTime();
       RecordingBatches recorded = new RecordingBatches(shard);
@@ -317,14 +318,20 @@ public final class TrainingJob {
           progress.accept(new JobProgress(task.taskId(), r.step(), config.steps(), r.loss(), tps, eta));
         }
         double shardAfter = session.evaluate(shardEval);
-        double heldAfter = session.evaluate(heldEval);
+        double heldAfter = heldEval.isEmpty() ? Double.NaN : session.evaluate(heldEval);
         double wall = (System.nanoTime() - start) / 1e9;
         double trainSecs = (System.nanoTime() - trainStart) / 1e9;
         Map<String, String> metrics = new TreeMap<>();
         metrics.put("loss_before", fmt(shardBefore));
         metrics.put("loss_after", fmt(shardAfter));
-        metrics.put("heldout_loss_before", fmt(heldBefore));
-        metrics.put("heldout_loss_after", fmt(heldAfter));
+        if (!heldEval.isEmpty()) {
+          metrics.put("heldout_loss_before", fmt(heldBefore));
+          metrics.put("heldout_loss_after", fmt(heldAfter));
+        }
+        if (HashedDatasets.isHashSpec(task.dataset())) {
+          // names what was trained on, so anyone can compare it with the round's dataset_hash on chain
+          metrics.put("dataset_hash", corpus.hash().hex());
+        }
         metrics.put("last_train_loss", fmt(lastLoss));
         metrics.put("tokens", Long.toString(session.tokens()));
         metrics.put("steps", Integer.toString(session.step()));
@@ -365,7 +372,51 @@ public final class TrainingJob {
    * @return the plan
    */
   public static ShardPlan shardPlan(TrainingTask task, Corpus corpus) {
-    return new ShardPlan(corpus.hash(), task.roundSeed(), task.shardCount(), HELD_OUT_DOCUMENTS);
+    return new ShardPlan(corpus.hash(), task.roundSeed(), task.shardCount(), heldOutDocuments(task));
+  }
+
+  /**
+   * Documents a task's shard plan holds out: none for a hash-addressed dataset (a round's train
+   * set, whose evaluation set is a separate dataset), {@link #HELD_OUT_DOCUMENTS} for a dataset
+   * spec a standalone run resolves itself.
+   *
+   * @param task the task
+   * @return the held-out count
+   */
+  public static int heldOutDocuments(TrainingTask task) {
+    return HashedDatasets.isHashSpec(task.dataset()) ? 0 : HELD_OUT_DOCUMENTS;
+  }
+
+  /**
+   * A task's dataset: for {@code sha256:<hex>} the blob fetched from this job's blob source (the
+   * delta store) and verified against the hash; otherwise the spec resolved locally
+   * ({@link #loadCorpus}). Either way checked against the task's {@code datasetHash} when it has one.
+   *
+   * @param task the task
+   * @return the corpus
+   * @throws IOException when the dataset cannot be loaded or does not match its hash
+   */
+  public Corpus corpus(TrainingTask task) throws IOException {
+    return loadCorpus(task, checkpoints);
+  }
+
+  /**
+   * A task's dataset from a blob source ({@link #corpus(TrainingTask)}).
+   *
+   * @param task the task
+   * @param blobs where hash-addressed datasets are fetched
+   * @return the corpus
+   * @throws IOException when the dataset cannot be loaded or does not match its hash
+   */
+  public static Corpus loadCorpus(TrainingTask task, LayerCheckpoints.BlobSource blobs) throws IOException {
+    Corpus corpus = HashedDatasets.isHashSpec(task.dataset())
+        ? HashedDatasets.fetch(HashedDatasets.hashOf(task.dataset()), blobs)
+        : loadCorpus(task.dataset());
+    if (!task.datasetHash().isEmpty() && !corpus.hash().hex().equalsIgnoreCase(task.datasetHash())) {
+      throw new IOException("dataset " + task.dataset() + " has hash " + corpus.hash().hex() + ", the task expects "
+          + task.datasetHash());
+    }
+    return corpus;
   }
 
   /**
@@ -499,6 +550,9 @@ public final class TrainingJob {
    * @throws IOException if it cannot be read
    */
   public static Corpus loadCorpus(String dataset) throws IOException {
+    if (HashedDatasets.isHashSpec(dataset)) {
+      throw new IOException("dataset " + dataset + " is addressed by hash and needs a blob source (the delta store)");
+    }
     if (dataset.equals("europarl") || dataset.startsWith("europarl:")) {
       int max = dataset.contains(":") ? Integer.parseInt(dataset.substring(dataset.indexOf(':') + 1)) : 0;
       return Corpus.europarl(max);
