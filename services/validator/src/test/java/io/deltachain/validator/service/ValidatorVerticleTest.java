@@ -149,10 +149,10 @@ class ValidatorVerticleTest {
         test.verify(() -> {
           // the replays run beside the verdict submission, so an outcome may come before or after the
           // block's verdicts; the dispute always comes after both the verdicts and b's outcome
-          String dispute = "dispute " + HexFormat.of().formatHex(c2.deltaId()) + " NO_TRACE: no trace";
-          assertThat(events).containsExactlyInAnyOrder("verdicts 2", "outcome a true", "outcome b false", dispute);
-          assertThat(events).containsSubsequence("verdicts 2", dispute);
-          assertThat(events).containsSubsequence("outcome b false", dispute);
+          String disputed = "dispute " + HexFormat.of().formatHex(c2.deltaId()) + " NO_TRACE: no trace";
+          assertThat(events).containsExactlyInAnyOrder("verdicts 2", "outcome a true", "outcome b false", disputed);
+          assertThat(events).containsSubsequence("verdicts 2", disputed);
+          assertThat(events).containsSubsequence("outcome b false", disputed);
           assertThat(dispute.getLayer()).isEqualTo(TinyMlp.LAYER1);
         });
         test.completeNow();
