@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,8 +92,7 @@ public final class ReplayBench {
       }
       return runs;
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(30).toSeconds(),
-          java.util.concurrent.TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       deleteTree(dir);
     }
   }

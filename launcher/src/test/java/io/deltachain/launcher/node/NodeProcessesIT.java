@@ -1,5 +1,6 @@
 package io.deltachain.launcher.node;
 
+import static io.deltachain.launcher.node.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.abci.client.ChainClient;
@@ -30,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -265,23 +265,5 @@ class NodeProcessesIT {
 
   private static <T> T await(io.vertx.core.Future<T> f) {
     return Devnet.await(f, 30);
-  }
-
-  /** Polls a condition every 250 ms; an exception counts as not yet (the service may be restarting). */
-  private static void eventually(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
   }
 }
