@@ -1,5 +1,6 @@
 package io.deltachain.launcher.node;
 
+import static io.deltachain.launcher.node.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.abci.node.LocalNet;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -125,10 +125,12 @@ class NodeMetricsIT {
       assertThat(get(storeUrl + "/health").statusCode()).isEqualTo(200);
       assertThat(get("http://" + ip + ":" + metrics[0] + "/metrics").body()).contains("deltachain_round_");
 
-      // registered on chain and heard from (a heartbeat after the round service saw the registration)
+      // registered on chain and heard from: its throughput comes with a heartbeat after the round
+      // service saw the registration (it registered none: probe-throughput=false)
       eventually(Duration.ofSeconds(90), "the trainer alive at the round service", () -> new JsonObject(
           get(api + "/learning/workers").body()).getJsonArray("workers").stream().map(JsonObject.class::cast)
-          .anyMatch(w -> w.getString("address").equalsIgnoreCase(trainerKey.addressHex()) && w.getBoolean("alive")));
+          .anyMatch(w -> w.getString("address").equalsIgnoreCase(trainerKey.addressHex()) && w.getBoolean("alive")
+              && w.getValue("measured_tokens_per_second") != null));
       JsonObject start = new JsonObject().put("model_id", "tiny-1m").put("mode", "lora").put("dataset", "europarl")
           .put("hyperparams", new JsonObject().put("lr", 3e-3).put("batch_size", 8).put("epochs", 1).put("lora_rank", 4)
               .put("sequence_length", 64).put("steps", 10))
@@ -178,23 +180,5 @@ class NodeMetricsIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Polls a condition every 250 ms; an exception counts as not yet. */
-  private static void eventually(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-        + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
   }
 }

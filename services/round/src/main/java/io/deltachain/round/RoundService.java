@@ -537,9 +537,11 @@ public final class RoundService implements ChainEvents {
           !config.fp16OnlyClasses().contains(w.gpuClass().toLowerCase(Locale.ROOT))));
     }
     if (workers.isEmpty()) {
-      throw new RequestException(503, "no_trainers", "no trainer is available: none of the "
-          + registry.all().stream().filter(w -> w.role() == NodeRole.TRAINER).count()
-          + " registered trainers has sent a heartbeat in the last " + config.heartbeatTimeout().toSeconds() + " s");
+      long registered = registry.all().stream().filter(w -> w.role() == NodeRole.TRAINER).count();
+      int alive = registry.aliveTrainers().size();
+      throw new RequestException(503, "no_trainers", "no trainer is available: " + registered
+          + " registered, " + alive + " heard from in the last " + config.heartbeatTimeout().toSeconds()
+          + " s, none of them with a known throughput (measured by a heartbeat or declared in RegisterNode) and memory");
     }
     PartitionPlan plan;
     try {
