@@ -1,5 +1,6 @@
 package io.deltachain.abci.it;
 
+import static io.deltachain.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** Shared pieces of the real-node integration tests. */
 final class ChainFixture {
@@ -49,29 +49,6 @@ final class ChainFixture {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-  }
-
-  /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
-  static void eventually(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Throwable last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException | AssertionError e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-        + (last == null ? "" : " (last error: " + last + ")"), last);
   }
 
   static long height(ChainClient c) {

@@ -2,7 +2,7 @@ package io.deltachain.abci.it;
 
 import static io.deltachain.abci.it.ChainFixture.await;
 import static io.deltachain.abci.it.ChainFixture.commit;
-import static io.deltachain.abci.it.ChainFixture.eventually;
+import static io.deltachain.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.abci.client.ChainClient;

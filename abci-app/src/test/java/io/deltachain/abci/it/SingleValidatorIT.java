@@ -3,7 +3,7 @@ package io.deltachain.abci.it;
 import static io.deltachain.abci.it.ChainFixture.LAYER;
 import static io.deltachain.abci.it.ChainFixture.await;
 import static io.deltachain.abci.it.ChainFixture.commit;
-import static io.deltachain.abci.it.ChainFixture.eventually;
+import static io.deltachain.core.testing.Waits.eventually;
 import static io.deltachain.abci.it.ChainFixture.hex;
 import static io.deltachain.abci.it.ChainFixture.sha;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -6,6 +6,7 @@ import io.deltachain.core.tx.proto.Capabilities;
 import io.deltachain.core.tx.proto.NodeRole;
 import io.deltachain.core.tx.proto.RegisterNode;
 import io.deltachain.launcher.DeltachainCommand;
+import io.deltachain.core.testing.Waits;
 import io.deltachain.round.RoundBus;
 import io.deltachain.round.RoundServiceVerticle;
 import io.deltachain.round.chain.InMemoryRoundChain;
@@ -57,7 +58,22 @@ class RoundCommandTest {
             .setTokensPerSecondMilli(5_000_000)).build()));
     vertx.setPeriodic(200, id -> vertx.eventBus().publish(RoundBus.TRAINER_HEARTBEAT,
         new JsonObject().put("trainerAddress", trainer).put("tokensPerSecond", 5000.0)));
-    Thread.sleep(600);
+    // schedulable once the round service has heard a heartbeat with the trainer's throughput
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    Waits.eventually(java.time.Duration.ofSeconds(30), "the trainer alive at the round service", () -> {
+      try {
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/learning/workers"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return new JsonObject(body).getJsonArray("workers").stream().map(JsonObject.class::cast)
+            .anyMatch(w -> w.getString("address").equalsIgnoreCase(trainer) && w.getBoolean("alive")
+                && w.getValue("measured_tokens_per_second") != null);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   @AfterAll

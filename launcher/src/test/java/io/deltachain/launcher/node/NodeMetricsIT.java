@@ -1,6 +1,6 @@
 package io.deltachain.launcher.node;
 
-import static io.deltachain.launcher.node.Waits.eventually;
+import static io.deltachain.core.testing.Waits.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deltachain.abci.node.LocalNet;

@@ -265,7 +265,7 @@ class PipelineCommandIT {
       // The coordinator reset the stages it used: the survivors and the spare are free for the next run.
       GrpcClient grpc = GrpcClient.client(vertx);
       for (StageNode n : List.of(nodes.get(0), nodes.get(2), spare)) {
-        assertThat(await(new StageClient(grpc, "127.0.0.1", n.port, n.name).call(PipelineStageGrpcClient.Status,
+        assertThat(await(new StageClient(vertx, grpc, "127.0.0.1", n.port, n.name).call(PipelineStageGrpcClient.Status,
             StatusRequest.getDefaultInstance(), Duration.ofSeconds(10))).getConfigured()).as(n.name).isFalse();
       }
       await(client.close());

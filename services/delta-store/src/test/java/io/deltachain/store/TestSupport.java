@@ -10,7 +10,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /** Helpers shared by the delta-store tests. */
@@ -109,21 +108,5 @@ public final class TestSupport {
       }
     }
     return n;
-  }
-
-  /** Polls a condition until it holds or the deadline passes. */
-  public static void eventually(String what, long timeoutMillis, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for: " + what);
-      }
-    }
   }
 }

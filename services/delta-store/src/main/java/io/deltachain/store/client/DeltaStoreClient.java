@@ -57,27 +57,8 @@ public final class DeltaStoreClient {
         new PoolOptions().setHttp1MaxSize(8));
   }
 
-  /**
-   * Runs an operation on a Vert.x context. Called from a thread that is not Vert.x's (a test, a
-   * command's main thread), the request, response and body callbacks would otherwise be chained
-   * from that thread while the response is delivered on an event loop, and now and then a request
-   * never completed: in HttpApiLocalTest's round trip repeated 150 times under CPU load, 4 and 5
-   * repetitions hung with the calls made from the test thread, none with them made on a context.
-   * On an event loop or worker thread the operation runs in place.
-   */
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> op) {
-    if (io.vertx.core.Context.isOnVertxThread()) {
-      return op.get();
-    }
-    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> {
-      try {
-        op.get().onComplete(done);
-      } catch (RuntimeException e) {
-        done.fail(e);
-      }
-    });
-    return done.future();
+    return io.deltachain.core.VertxCalls.onContext(vertx, op);
   }
 
   private Future<HttpClientRequest> request(HttpMethod method, String path) {

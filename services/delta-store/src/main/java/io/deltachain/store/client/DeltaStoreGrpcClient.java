@@ -1,6 +1,7 @@
 package io.deltachain.store.client;
 
 import com.google.protobuf.ByteString;
+import io.deltachain.core.VertxCalls;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.store.StoreError;
 import io.deltachain.store.StoreException;
@@ -33,7 +34,8 @@ import java.util.UUID;
 /**
  * Service-to-service transfer over gRPC: streamed upload of a file in chunks of at most
  * {@link GrpcApiVerticle#CHUNK_BYTES}, streamed download to a file verified against its hash,
- * and stat. Errors are {@link StoreException}s with the server's exact {@link StoreError}.
+ * and stat. Errors are {@link StoreException}s with the server's exact {@link StoreError}. Calls
+ * made off Vert.x threads run on a context ({@link VertxCalls#onContext}).
  */
 public final class DeltaStoreGrpcClient {
   private final Vertx vertx;
@@ -67,13 +69,17 @@ public final class DeltaStoreGrpcClient {
 
   /** Metadata of content. */
   public Future<StatReply> stat(ContentHash hash) {
-    return client.request(server, DeltaStoreTransferGrpcClient.Stat)
+    return VertxCalls.onContext(vertx, () -> client.request(server, DeltaStoreTransferGrpcClient.Stat)
         .compose(req -> req.send(StatRequest.newBuilder().setHash(hash.hex()).build()))
-        .compose(DeltaStoreGrpcClient::last);
+        .compose(DeltaStoreGrpcClient::last));
   }
 
   /** Uploads a file (expected may be null). */
   public Future<UploadReply> upload(Path file, ContentHash expected) {
+    return VertxCalls.onContext(vertx, () -> uploadFile(file, expected));
+  }
+
+  private Future<UploadReply> uploadFile(Path file, ContentHash expected) {
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false)).compose(f ->
         f.size().compose(size -> client.request(server, DeltaStoreTransferGrpcClient.Upload).compose(req -> {
           f.setReadBufferSize(GrpcApiVerticle.CHUNK_BYTES);
@@ -97,6 +103,10 @@ public final class DeltaStoreGrpcClient {
 
   /** Downloads content to a file, which appears only when the bytes match the hash. */
   public Future<Path> download(ContentHash hash, Path target) {
+    return VertxCalls.onContext(vertx, () -> downloadTo(hash, target));
+  }
+
+  private Future<Path> downloadTo(ContentHash hash, Path target) {
     Path part = target.toAbsolutePath().getParent().resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
     return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
         .compose(file -> client.request(server, DeltaStoreTransferGrpcClient.Download)

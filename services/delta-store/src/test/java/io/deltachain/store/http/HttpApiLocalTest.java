@@ -3,7 +3,7 @@ package io.deltachain.store.http;
 import static io.deltachain.store.TestSupport.await;
 import static io.deltachain.store.TestSupport.bytes;
 import static io.deltachain.store.TestSupport.bytesUnder;
-import static io.deltachain.store.TestSupport.eventually;
+import static io.deltachain.core.testing.Waits.eventually;
 import static io.deltachain.store.TestSupport.filesUnder;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +192,7 @@ class HttpApiLocalTest {
         // the server may close the connection while the client is still sending
         Future.succeededFuture(new Resp(-1, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(t.toString())))));
     assertThat(chunked.status()).as("chunked answer: %s", chunked.body()).isIn(413, -1);
-    eventually("no temp file left", 5000, () -> filesUnder(data()).isEmpty());
+    eventually(Duration.ofMillis(5000), "no temp file left", () -> filesUnder(data()).isEmpty());
     assertThat(call(HttpMethod.GET, "/health").status()).isEqualTo(200);
   }
 
@@ -331,9 +332,9 @@ class HttpApiLocalTest {
     NetSocket socket = await(vertx.createNetClient().connect(port, "127.0.0.1"));
     await(socket.write("POST /deltas HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6000000\r\n\r\n"));
     await(socket.write(Buffer.buffer(bytes(3_000_000, 8))));
-    eventually("the upload's temp file appears", 10_000, () -> bytesUnder(store.tempDir()) > 0);
+    eventually(Duration.ofMillis(10_000), "the upload's temp file appears", () -> bytesUnder(store.tempDir()) > 0);
     await(socket.close());
-    eventually("the temp file is removed", 10_000, () -> filesUnder(store.tempDir()).isEmpty());
+    eventually(Duration.ofMillis(10_000), "the temp file is removed", () -> filesUnder(store.tempDir()).isEmpty());
     assertThat(await(store.list())).isEmpty();
     assertThat(call(HttpMethod.GET, "/health").status()).isEqualTo(200);
   }
@@ -384,7 +385,7 @@ class HttpApiLocalTest {
     }).compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b)))
         .recover(t -> Future.succeededFuture(new Resp(-1, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer()))));
     assertThat(chunked.status()).isIn(507, -1);
-    eventually("no partial file", 5000, () -> filesUnder(dataDir).isEmpty());
+    eventually(Duration.ofMillis(5000), "no partial file", () -> filesUnder(dataDir).isEmpty());
 
     Resp fits = call(HttpMethod.POST, "/deltas", Buffer.buffer(bytes(1 << 20, 12)), Map.of());
     assertThat(fits.status()).isEqualTo(201);

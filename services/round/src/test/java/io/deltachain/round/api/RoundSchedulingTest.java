@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.deltachain.core.content.ContentHash;
 import io.deltachain.core.crypto.NodeKey;
+import io.deltachain.core.testing.Waits;
 import io.deltachain.core.tx.TxEnvelopes;
 import io.deltachain.core.tx.proto.BodyType;
 import io.deltachain.core.tx.proto.NodeRole;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -116,22 +116,6 @@ class RoundSchedulingTest {
     return r.bodyAsJsonObject();
   }
 
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
   @Test
   @DisplayName("a round over some layers and modules: numeric id, assignments cut to the layers, the base declared, the plan keeps steps; bad layers and modules are named")
   void layersAndTargets() {
@@ -181,7 +165,7 @@ class RoundSchedulingTest {
     });
     JsonObject s = startRound();
     String roundId = s.getString("round_id");
-    eventually("the refused offer sent again", () -> toSecond.size() >= 2);
+    Waits.eventually(Duration.ofSeconds(10), "the refused offer sent again", () -> toSecond.size() >= 2);
     // give the timer a few more ticks: accepted offers are not repeated
     long until = System.nanoTime() + 500_000_000L;
     while (System.nanoTime() < until) {
@@ -229,14 +213,14 @@ class RoundSchedulingTest {
     String roundId = s.getString("round_id");
     int silentShard = shardOf(s, keys.get(0));
     int secondShard = shardOf(s, keys.get(1));
-    eventually("the first offers", () -> toSecond.size() == 1);
+    Waits.eventually(Duration.ofSeconds(10), "the first offers", () -> toSecond.size() == 1);
     // the second trainer delivers its own shard; the first one stops sending heartbeats
     HttpResponse<Buffer> own = api.post("/learning/round/" + roundId + "/submit_signed_delta", TOKEN,
         new JsonObject().put("signed_tx", signedDelta(keys.get(1), roundId, secondShard, 1)));
     assertThat(own.statusCode()).as(own.bodyAsString()).isEqualTo(202);
     api.clock.advance(Duration.ofSeconds(31));
     heartbeat(List.of(keys.get(1), keys.get(2)));
-    eventually("the silent trainer's shard offered to the second trainer", () -> toSecond.size() == 2);
+    Waits.eventually(Duration.ofSeconds(10), "the silent trainer's shard offered to the second trainer", () -> toSecond.size() == 2);
     JsonObject takeover = toSecond.get(1);
     assertThat(takeover.getInteger("shardIndex")).isEqualTo(silentShard);
     assertThat(takeover.getString("taskId")).isEqualTo(roundId + "/" + keys.get(1).addressHex() + "/" + silentShard);
@@ -280,10 +264,10 @@ class RoundSchedulingTest {
     await(api.chain.decide(deltas.get(0), DeltaStatus.ACCEPTED, List.of()));
     await(api.chain.decide(deltas.get(1), DeltaStatus.ACCEPTED, List.of()));
     await(api.chain.decide(deltas.get(2), DeltaStatus.REJECTED, List.of("NORM_RATIO_EXCEEDED")));
-    eventually("AGGREGATING announced", () -> changes.contains("AGGREGATING"));
+    Waits.eventually(Duration.ofSeconds(10), "AGGREGATING announced", () -> changes.contains("AGGREGATING"));
     assertThat(finalized).isEmpty();
     await(api.chain.acceptCheckpoint(roundId, "model.layers.1", "ee".repeat(32), "", 100, deltas.subList(0, 2)));
-    eventually("FinalizeRound on chain", () -> !finalized.isEmpty());
+    Waits.eventually(Duration.ofSeconds(10), "FinalizeRound on chain", () -> !finalized.isEmpty());
     assertThat(finalized).containsExactly(roundId + ": checkpoints for 1 layer(s)");
     JsonObject status = api.get("/learning/round/" + roundId + "/status").bodyAsJsonObject();
     assertThat(status.getString("status")).isEqualTo("FINALIZED");

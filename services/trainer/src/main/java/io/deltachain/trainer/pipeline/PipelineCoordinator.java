@@ -307,7 +307,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     List<CheckpointReply> replies = await(Future.all(saved).map(cf -> cf.<CheckpointReply>list()), options.callTimeout());
     List<Future<?>> fetched = new ArrayList<>();
     for (int k = 0; k < processes.length; k++) {
-      fetched.add(client(k).readFile(vertx, replies.get(k).getArchive(), checkpointCopy(k, step),
+      fetched.add(client(k).readFile(replies.get(k).getArchive(), checkpointCopy(k, step),
           options.stepTimeout()));
     }
     awaitStage(Future.all(fetched), options.stepTimeout(), "fetching the checkpoint of step " + step);
@@ -469,7 +469,7 @@ public final class PipelineCoordinator implements AutoCloseable {
     List<Future<RestoreReply>> fs = new ArrayList<>();
     for (int k = 0; k < processes.length; k++) {
       fs.add(replaced.contains(k)
-          ? client(k).restoreFrom(vertx, checkpointCopy(k, checkpointStep), name, options.stepTimeout())
+          ? client(k).restoreFrom(checkpointCopy(k, checkpointStep), name, options.stepTimeout())
           : call(k, PipelineStageGrpcClient.Restore, RestoreRequest.newBuilder().setDir(name).build(),
               options.callTimeout()));
     }
@@ -533,7 +533,7 @@ public final class PipelineCoordinator implements AutoCloseable {
       List<DeltaOutput> deltas = new ArrayList<>();
       for (DeltaOut d : reply.getDeltasList()) {
         Path target = dir.resolve(Path.of(d.getPath()).getFileName().toString());
-        FileTransfer.Received r = awaitStage(client(k).readFile(vertx, d.getPath(), target, options.stepTimeout()),
+        FileTransfer.Received r = awaitStage(client(k).readFile(d.getPath(), target, options.stepTimeout()),
             options.stepTimeout(), "fetching " + d.getPath() + " of stage " + k);
         if (!r.sha256().equals(d.getSha256())) {
           throw new PipelineException("stage " + k + " said " + d.getPath() + " hashes to " + d.getSha256()
@@ -542,7 +542,7 @@ public final class PipelineCoordinator implements AutoCloseable {
         deltas.add(new DeltaOutput(d.getLayer(), target, r.sha256(), r.bytes()));
       }
       Path record = dir.resolve(Path.of(reply.getActivationRecordPath()).getFileName().toString());
-      awaitStage(client(k).readFile(vertx, reply.getActivationRecordPath(), record, options.stepTimeout()),
+      awaitStage(client(k).readFile(reply.getActivationRecordPath(), record, options.stepTimeout()),
           options.stepTimeout(), "fetching the activation record of stage " + k);
       out.add(new StageOutput(k, layout.span(k), List.copyOf(deltas), record, reply.getActivationRecordSha256()));
     }
@@ -555,7 +555,7 @@ public final class PipelineCoordinator implements AutoCloseable {
 
   private StageClient client(int k) {
     StageLauncher.StageProcess p = processes[k];
-    return new StageClient(client, p.host(), p.port(), "stage " + k);
+    return new StageClient(vertx, client, p.host(), p.port(), "stage " + k);
   }
 
   private static <T> T await(Future<T> f, Duration timeout) {

@@ -77,6 +77,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
   private final GrpcClient client;
   private final List<Endpoint> endpoints;
   private final Duration probeTimeout;
+  private final Vertx vertx;
   private final Set<Endpoint> handedOut = new LinkedHashSet<>();
 
   /**
@@ -91,6 +92,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
     if (new LinkedHashSet<>(endpoints).size() != endpoints.size()) {
       throw new IllegalArgumentException("stage endpoints are listed twice: " + endpoints);
     }
+    this.vertx = vertx;
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(StageService.MAX_MESSAGE_BYTES));
     this.endpoints = List.copyOf(endpoints);
     this.probeTimeout = probeTimeout;
@@ -108,7 +110,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
       if (handedOut.contains(e)) {
         continue;
       }
-      StageClient c = new StageClient(client, e.host(), e.port(), "stage endpoint");
+      StageClient c = new StageClient(vertx, client, e.host(), e.port(), "stage endpoint");
       StageStatus status;
       try {
         status = await(c.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), probeTimeout));

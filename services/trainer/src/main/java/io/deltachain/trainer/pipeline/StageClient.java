@@ -1,5 +1,6 @@
 package io.deltachain.trainer.pipeline;
 
+import io.deltachain.core.VertxCalls;
 import io.deltachain.trainer.pipeline.proto.FileChunk;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
 import io.deltachain.trainer.pipeline.proto.ReadFileRequest;
@@ -21,17 +22,21 @@ import java.util.concurrent.TimeUnit;
  * says when the deadline, not the stage, ended the call.
  */
 public final class StageClient {
+  private final Vertx vertx;
   private final GrpcClient client;
   private final SocketAddress address;
   private final String name;
 
   /**
+   * @param vertx runs every call on one of its contexts, whatever thread calls (see
+   *     {@link VertxCalls#onContext}), and does the file I/O of transfers
    * @param client the gRPC client (its message limit should be {@link StageService#MAX_MESSAGE_BYTES})
    * @param host the stage's host
    * @param port the stage's port
    * @param name how errors name the stage
    */
-  public StageClient(GrpcClient client, String host, int port, String name) {
+  public StageClient(Vertx vertx, GrpcClient client, String host, int port, String name) {
+    this.vertx = vertx;
     this.client = client;
     this.address = SocketAddress.inetSocketAddress(port, host);
     this.name = name + " (" + host + ":" + port + ")";
@@ -50,49 +55,50 @@ public final class StageClient {
   public <Q, R> Future<R> call(ServiceMethod<R, Q> method, Q message, Duration timeout) {
     String what = name + " " + method.methodName();
     long start = System.nanoTime();
-    return explain(client.request(address, method).compose(req -> {
+    return explain(VertxCalls.onContext(vertx, () -> client.request(address, method).compose(req -> {
       req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return req.send(message).compose(StageClient::last);
-    }), what, start, timeout);
+    })), what, start, timeout);
   }
 
   /**
    * Fetches a file from the stage's work directory ({@code ReadFile}), checking its hash.
    *
-   * @param vertx for file I/O
    * @param file its name on the stage
    * @param target where it goes here (replaced once complete)
    * @param timeout the whole transfer's deadline
    * @return the file, or a failed future with a {@link StageCallException}
    */
-  public Future<FileTransfer.Received> readFile(Vertx vertx, String file, Path target, Duration timeout) {
+  public Future<FileTransfer.Received> readFile(String file, Path target, Duration timeout) {
     String what = name + " ReadFile " + file;
     long start = System.nanoTime();
-    return explain(client.request(address, PipelineStageGrpcClient.ReadFile).compose(req -> {
-      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return req.send(ReadFileRequest.newBuilder().setName(file).build());
-    }).compose(resp -> FileTransfer.receive(vertx, resp, target).recover(t ->
-        Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK ? statusOf(resp, t) : t))),
+    return explain(VertxCalls.onContext(vertx, () -> client.request(address, PipelineStageGrpcClient.ReadFile)
+        .compose(req -> {
+          req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          return req.send(ReadFileRequest.newBuilder().setName(file).build());
+        }).compose(resp -> FileTransfer.receive(vertx, resp, target).recover(t ->
+            Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK ? statusOf(resp, t) : t)))),
         what, start, timeout);
   }
 
   /**
    * Streams a checkpoint archive to the stage, which restores it ({@code RestoreFrom}).
    *
-   * @param vertx for file I/O
    * @param archive the archive here
    * @param checkpointName the name the stage keeps it under
    * @param timeout the whole transfer's deadline
    * @return the stage's reply, or a failed future with a {@link StageCallException}
    */
-  public Future<RestoreReply> restoreFrom(Vertx vertx, Path archive, String checkpointName, Duration timeout) {
+  public Future<RestoreReply> restoreFrom(Path archive, String checkpointName, Duration timeout) {
     String what = name + " RestoreFrom " + checkpointName;
     long start = System.nanoTime();
-    return explain(client.request(address, PipelineStageGrpcClient.RestoreFrom).compose(req -> {
-      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      Future<GrpcClientResponse<FileChunk, RestoreReply>> resp = req.response();
-      return FileTransfer.send(vertx, archive, checkpointName, req).onFailure(t -> req.cancel()).compose(v -> resp);
-    }).compose(StageClient::last), what, start, timeout);
+    return explain(VertxCalls.onContext(vertx, () -> client.request(address, PipelineStageGrpcClient.RestoreFrom)
+        .compose(req -> {
+          req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          Future<GrpcClientResponse<FileChunk, RestoreReply>> resp = req.response();
+          return FileTransfer.send(vertx, archive, checkpointName, req).onFailure(t -> req.cancel())
+              .compose(v -> resp);
+        }).compose(StageClient::last)), what, start, timeout);
   }
 
   private static <R> Future<R> explain(Future<R> f, String what, long start, Duration timeout) {

@@ -39,7 +39,7 @@ class RemoteStageLauncherTest {
         dead = s.getLocalPort();
       }
       PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 1);
-      StageClient busyClient = new StageClient(GrpcClient.client(vertx), "127.0.0.1", busy.actualPort(), "busy");
+      StageClient busyClient = new StageClient(vertx, GrpcClient.client(vertx), "127.0.0.1", busy.actualPort(), "busy");
       await(busyClient.call(PipelineStageGrpcClient.Configure, StageSetup.newBuilder().setRunJson(run.toJson().encode())
           .setStageIndex(1).setStageCount(2).setFirstLayer(2).setLastLayer(3).build(), Duration.ofSeconds(60)));
 
@@ -56,7 +56,7 @@ class RemoteStageLauncherTest {
             .hasMessageContaining("127.0.0.1:" + busy.actualPort() + " is busy: configured as stage 1 of 2 (layers 2-3");
 
         // closing a handed-out stage resets it: the run it was configured for is forgotten
-        StageClient freeClient = new StageClient(GrpcClient.client(vertx), "127.0.0.1", free.actualPort(), "free");
+        StageClient freeClient = new StageClient(vertx, GrpcClient.client(vertx), "127.0.0.1", free.actualPort(), "free");
         await(freeClient.call(PipelineStageGrpcClient.Configure, StageSetup.newBuilder()
             .setRunJson(run.toJson().encode()).setStageIndex(0).setStageCount(2).setFirstLayer(0).setLastLayer(1)
             .build(), Duration.ofSeconds(60)));

@@ -58,7 +58,7 @@ class StageServiceTest {
     vertx = Vertx.vertx();
     StageService service = new StageService("127.0.0.1", 0);
     vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    stage = new Api(new StageClient(GrpcClient.client(vertx), "127.0.0.1", service.actualPort(), "stage"));
+    stage = new Api(new StageClient(vertx, GrpcClient.client(vertx), "127.0.0.1", service.actualPort(), "stage"));
   }
 
   @AfterAll
@@ -144,7 +144,7 @@ class StageServiceTest {
     StageService service = new StageService("127.0.0.1", 0, work);
     String id = vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     try {
-      StageClient c = new StageClient(GrpcClient.client(vertx), "127.0.0.1", service.actualPort(), "stage");
+      StageClient c = new StageClient(vertx, GrpcClient.client(vertx), "127.0.0.1", service.actualPort(), "stage");
       Duration t = Duration.ofSeconds(60);
       PipelineRun run = StageWorkerTest.run(TrainingMode.FULL, 2);
       List<Double> single = StageWorkerTest.reference(run, 2);
@@ -169,12 +169,12 @@ class StageServiceTest {
       assertThat(saved.getStep()).isEqualTo(1);
       assertThat(saved.getArchive()).isEqualTo("checkpoint-1.zip");
       Path copy = here.resolve("copy/checkpoint-1.zip");
-      FileTransfer.Received got = await(c.readFile(vertx, saved.getArchive(), copy, t));
+      FileTransfer.Received got = await(c.readFile(saved.getArchive(), copy, t));
       assertThat(got.bytes()).isEqualTo(saved.getArchiveSize()).isEqualTo(Files.size(copy));
       assertThat(got.sha256()).isEqualTo(ContentHash.sha256(copy).hex());
-      assertThat(failure(c.readFile(vertx, "../" + work.getFileName() + "/checkpoint-1.zip", here.resolve("x"), t)))
+      assertThat(failure(c.readFile("../" + work.getFileName() + "/checkpoint-1.zip", here.resolve("x"), t)))
           .contains("INVALID_ARGUMENT");
-      assertThat(failure(c.readFile(vertx, "no-such-file", here.resolve("y"), t))).contains("NOT_FOUND");
+      assertThat(failure(c.readFile("no-such-file", here.resolve("y"), t))).contains("NOT_FOUND");
       assertThat(here.resolve("x")).doesNotExist();
       assertThat(here.resolve("y")).doesNotExist();
 
@@ -186,7 +186,7 @@ class StageServiceTest {
         assertThat(left.toList()).isEmpty();
       }
       await(c.call(PipelineStageGrpcClient.Configure, setup, t));
-      assertThat(await(c.restoreFrom(vertx, copy, "checkpoint-1", t)).getStep()).isEqualTo(1);
+      assertThat(await(c.restoreFrom(copy, "checkpoint-1", t)).getStep()).isEqualTo(1);
       StageStatus status = await(c.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t));
       assertThat(status.getConfigured()).isTrue();
       assertThat(status.getStep()).isEqualTo(1);
