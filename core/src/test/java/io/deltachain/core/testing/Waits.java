@@ -8,7 +8,9 @@ public final class Waits {
   private Waits() {}
 
   /**
-   * Polls a condition every 50 ms until it holds. An exception or failed assertion while
+   * Polls a condition until it holds: first after 50 ms, then half as long again each time up to
+   * once a second, so a short wait ends soon and a long one does not flood a service's API (the
+   * round service's per-client quota counts every request). An exception or failed assertion while
    * polling counts as "not yet" (a process may still be starting or restarting) and is named if
    * the wait times out.
    *
@@ -20,6 +22,7 @@ public final class Waits {
   public static void eventually(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Throwable last = null;
+    long pause = 50;
     while (System.nanoTime() < deadline) {
       try {
         if (condition.getAsBoolean()) {
@@ -29,7 +32,8 @@ public final class Waits {
         last = e;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(pause);
+        pause = Math.min(1000, pause * 3 / 2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for " + what, e);

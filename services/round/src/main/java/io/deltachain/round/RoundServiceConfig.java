@@ -164,7 +164,7 @@ public record RoundServiceConfig(
       }
     }
     long maxBody = r.size("round.api.max-body-bytes", 1L << 20);
-    int requests = r.integer("round.quota.requests-per-window", 600, 1, Integer.MAX_VALUE);
+    int requests = r.integer("round.quota.requests-per-window", 3600, 1, Integer.MAX_VALUE);
     int rounds = r.integer("round.quota.rounds-per-window", 10, 1, Integer.MAX_VALUE);
     int window = r.integer("round.quota.window-seconds", 3600, 1, Integer.MAX_VALUE);
     int timeout = r.integer("round.heartbeat.timeout-seconds", 30, 1, 86_400);

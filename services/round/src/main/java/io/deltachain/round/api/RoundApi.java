@@ -231,19 +231,24 @@ public final class RoundApi {
   }
 
   /**
-   * Runs before anything else: POST needs a known bearer token; every request counts against
-   * its client's quota (anonymous reads are counted per remote address).
+   * Runs before anything else: POST needs a known bearer token; a request that sends a token is
+   * that token's client (a GET too, so a client's reads count against its own quota), one without
+   * is anonymous and counted per remote address. Every request counts against its client's quota
+   * except {@code GET /health} and {@code GET /metrics}: monitoring neither spends nor is refused
+   * by a quota.
    */
   private void authenticateAndCount(RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
     String client;
-    if (rc.request().method() == HttpMethod.POST) {
-      String header = rc.request().getHeader("Authorization");
-      if (header == null || header.isBlank()) {
+    if (header == null || header.isBlank()) {
+      if (rc.request().method() == HttpMethod.POST) {
         rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"deltachain\"");
         send(rc, new RequestException(401, "unauthorized",
             "this operation needs an API token: send the header 'Authorization: Bearer <token>'"));
         return;
       }
+      client = "anonymous@" + rc.request().remoteAddress().hostAddress();
+    } else {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"deltachain\"");
         send(rc, new RequestException(401, "unauthorized", "the Authorization header must use the Bearer scheme"));
@@ -256,14 +261,16 @@ public final class RoundApi {
         return;
       }
       client = known.get();
-    } else {
-      client = "anonymous@" + rc.request().remoteAddress().hostAddress();
     }
     rc.put(CLIENT, client);
-    QuotaDecision q = service.quotas().tryRequest(client);
-    if (!q.allowed()) {
-      send(rc, new QuotaExceeded(client, q));
-      return;
+    String path = rc.normalizedPath();
+    boolean monitoring = rc.request().method() == HttpMethod.GET && (path.equals("/health") || path.equals("/metrics"));
+    if (!monitoring) {
+      QuotaDecision q = service.quotas().tryRequest(client);
+      if (!q.allowed()) {
+        send(rc, new QuotaExceeded(client, q));
+        return;
+      }
     }
     rc.next();
   }

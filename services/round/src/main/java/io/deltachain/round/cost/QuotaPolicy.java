@@ -20,8 +20,8 @@ public record QuotaPolicy(int requestsPerWindow, int roundsPerWindow, Duration w
     }
   }
 
-  /** 600 requests and 10 rounds per hour. */
+  /** 3600 requests (one a second, sustained) and 10 rounds per hour. */
   public static QuotaPolicy defaults() {
-    return new QuotaPolicy(600, 10, Duration.ofHours(1));
+    return new QuotaPolicy(3600, 10, Duration.ofHours(1));
   }
 }

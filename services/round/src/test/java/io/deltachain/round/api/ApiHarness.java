@@ -62,6 +62,10 @@ final class ApiHarness implements AutoCloseable {
     return await(client.request(HttpMethod.GET, path).send());
   }
 
+  HttpResponse<Buffer> get(String path, String token) {
+    return await(client.request(HttpMethod.GET, path).putHeader("Authorization", "Bearer " + token).send());
+  }
+
   HttpResponse<Buffer> post(String path, String token, Object body) {
     HttpRequest<Buffer> req = client.request(HttpMethod.POST, path);
     if (token != null) {

@@ -169,7 +169,7 @@ class RoundApiBadInputTest {
   }
 
   @Test
-  @DisplayName("a client over its quota gets 429 with a JSON body and Retry-After; others are not affected")
+  @DisplayName("a client over its quota gets 429 with a JSON body and Retry-After, for its reads too; others are not affected; /health and /metrics are not counted")
   void quota(Vertx vertx) {
     api.close();
     api = new ApiHarness(vertx, new JsonObject().put("quota", new JsonObject()
@@ -185,6 +185,16 @@ class RoundApiBadInputTest {
     assertThat(Long.parseLong(over.getHeader("Retry-After"))).isBetween(1L, 60L);
     assertThat(api.post("/learning/round/r1/cancel", ApiHarness.OTHER_TOKEN, new JsonObject()).statusCode())
         .isEqualTo(404);
+    // a read with alice's token is alice's: refused too; anonymous reads are another client
+    assertThat(error(api.get("/learning/rounds", TOKEN), 429, "quota_exceeded").getString("message")).contains("alice");
+    assertThat(api.get("/learning/rounds").statusCode()).isEqualTo(200);
+    assertThat(error(api.get("/learning/rounds", "not-a-known-token-0123456789"), 401, "unauthorized")
+        .getString("message")).contains("not valid");
+    // monitoring is neither counted nor refused
+    for (int i = 0; i < 5; i++) {
+      assertThat(api.get("/health", TOKEN).statusCode()).isEqualTo(200);
+      assertThat(api.get("/metrics").statusCode()).isEqualTo(200);
+    }
     api.clock.advance(java.time.Duration.ofSeconds(61));
     assertThat(api.post("/learning/round/r1/cancel", TOKEN, new JsonObject()).statusCode()).isEqualTo(404);
   }
