@@ -318,12 +318,12 @@ public final class Devnet implements AutoCloseable {
             // the demo follows rounds by polling twice a second, for as many rounds as it runs
             .put("quota", new JsonObject().put("requests-per-window", 1_000_000).put("rounds-per-window", 1000))
             .put("datasets", new JsonArray().add("europarl=" + docs))
-            // the demo follows its round by polling the status twice a second
-            .put("quota", new JsonObject().put("requests-per-window", 100_000))
             .put("heartbeat", new JsonObject().put("timeout-seconds", 20).put("check-interval-ms", 1000))
             .put("training-blocks", 5000).put("validation-blocks", 5000).put("aggregation-blocks", 5000)
-            // LoRA on a freshly initialised tiny model moves weights far more than on a trained one
-            .put("max-norm-ratio-ppm", 2_000_000)
+            // LoRA on a freshly initialised tiny model moves weights far more than on a trained one:
+            // honest 80-step deltas measured 0.73-1.68 (one above 2.0 in a CI run), the poisoning
+            // trainer's 5.6-17 (`bench round --rounds 4 --steps 80`); 4.0 leaves honest ones a margin
+            .put("max-norm-ratio-ppm", 4_000_000)
             // what rounds name on chain for the nodes to resolve: the seed base and the corpus spec
             .put("base-models", new JsonArray().add(settings.profile() + "=" + settings.baseCheckpoint()))
             .put("dataset-specs", new JsonArray().add("europarl=" + settings.datasetSpec()))

@@ -70,7 +70,7 @@ class NodeMetricsIT {
           "--set", "delta-store.http.host=" + ip, "--set", "delta-store.http.port=" + storePort,
           "--set", "delta-store.data-dir=" + dir.resolve("coordinator/store"), "--set", "ipfs.enabled=false",
           "--set", "round.coordinator-key-file=" + coordinatorKey, "--set", "round.api.tokens=it:" + TOKEN,
-          "--set", "round.max-norm-ratio-ppm=2000000", "--set", "round.training-blocks=5000",
+          "--set", "round.max-norm-ratio-ppm=4000000", "--set", "round.training-blocks=5000",
           "--set", "round.validation-blocks=5000", "--set", "round.aggregation-blocks=5000"));
       List<String> v = new ArrayList<>(common);
       v.addAll(List.of("--roles", "validator", "--home", dir.resolve("validator").toString(), "--moniker", "validator-0",

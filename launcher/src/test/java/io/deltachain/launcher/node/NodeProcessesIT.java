@@ -78,7 +78,7 @@ class NodeProcessesIT {
           "--set", "http.host=127.0.0.1", "--set", "http.port=" + apiPort, "--metrics-port", "0",
           "--set", "round.coordinator-key-file=" + coordinatorKey, "--set", "round.api.tokens=it:" + TOKEN,
           "--set", "round.heartbeat.timeout-seconds=10", "--set", "round.heartbeat.check-interval-ms=500",
-          "--set", "round.max-norm-ratio-ppm=2000000", "--set", "round.training-blocks=5000",
+          "--set", "round.max-norm-ratio-ppm=4000000", "--set", "round.training-blocks=5000",
           "--set", "round.validation-blocks=5000", "--set", "round.aggregation-blocks=5000"));
       NodeProcess round = new NodeProcess("round-service", roundArgs, dir.resolve("logs/round.log"));
       procs.add(round);

@@ -131,8 +131,9 @@ public final class ValidatorVerticle extends VerticleBase {
             spotQueue = spotQueue.transform(ignored -> spotCheck(d, judged));
           }
           LOG.atInfo().addKeyValue("round", d.tx().getRoundId()).addKeyValue("delta", HexFormat.of().formatHex(d.deltaId()))
-              .addKeyValue("height", d.height()).log("verdict: {}", decision.approve()
-                  ? "approved, score " + decision.scoreMicro() : decision.reason() + " (" + decision.message() + ")");
+              .addKeyValue("height", d.height()).log("verdict: {}; {}", decision.approve()
+                  ? "approved, score " + decision.scoreMicro() : decision.reason() + " (" + decision.message() + ")",
+                  decision.evidence());
           record(d, decision);
           return (Void) null;
         })
