@@ -18,7 +18,25 @@ import picocli.CommandLine.Command;
 public final class DeltachainCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DeltachainCommand()).execute(args));
+    System.exit(new CommandLine(new DeltachainCommand()).setExecutionExceptionHandler(DeltachainCommand::failed)
+        .execute(args));
+  }
+
+  /**
+   * A command that fails prints one line naming the command and the cause (exit status 1); the
+   * stack trace follows only for a failure that is not an I/O, configuration or state error, or
+   * with {@code -Ddeltachain.debug=true}.
+   */
+  static int failed(Exception e, CommandLine line, CommandLine.ParseResult parsed) {
+    Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+    String name = line.getCommandSpec().qualifiedName();
+    line.getErr().println(name + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+    boolean expected = cause instanceof java.io.IOException || cause instanceof IllegalStateException
+        || cause instanceof IllegalArgumentException || cause instanceof java.util.concurrent.TimeoutException;
+    if (!expected || Boolean.getBoolean("deltachain.debug")) {
+      cause.printStackTrace(line.getErr());
+    }
+    return 1;
   }
 
   @Override

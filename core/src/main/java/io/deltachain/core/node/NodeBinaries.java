@@ -65,21 +65,41 @@ public final class NodeBinaries {
   }
 
   static Path findScript() {
+    return findScript(Paths.get("").toAbsolutePath(), codeLocation());
+  }
+
+  /**
+   * @param workingDir where the command runs
+   * @param codeLocation the jar or class folder this class was loaded from (may be null)
+   */
+  static Path findScript(Path workingDir, Path codeLocation) {
     for (String root : new String[] {System.getProperty("deltachain.repo.root"), System.getenv("DELTACHAIN_HOME")}) {
       if (root != null && !root.isBlank() && Files.isRegularFile(Paths.get(root, SCRIPT))) {
         return Paths.get(root, SCRIPT).toAbsolutePath();
       }
     }
-    Path dir = Paths.get("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve(SCRIPT);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
+    // the working directory or one above it, then the checkout the jar was built in
+    // (launcher/target/deltachain.jar), so `java -jar .../deltachain.jar` works from anywhere
+    for (Path start : new Path[] {workingDir, codeLocation}) {
+      for (Path dir = start; dir != null; dir = dir.getParent()) {
+        Path candidate = dir.resolve(SCRIPT);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
       }
-      dir = dir.getParent();
     }
-    throw new IllegalStateException(
-        "cannot find " + SCRIPT + ": set -Ddeltachain.repo.root or DELTACHAIN_HOME to the deltachain checkout");
+    throw new IllegalStateException("cannot find " + SCRIPT + " in " + workingDir
+        + ", above it, or above the jar: run from the deltachain checkout, or set -Ddeltachain.repo.root or"
+        + " DELTACHAIN_HOME to it");
+  }
+
+  private static Path codeLocation() {
+    try {
+      var source = NodeBinaries.class.getProtectionDomain().getCodeSource();
+      return source == null ? null : Paths.get(source.getLocation().toURI()).toAbsolutePath();
+    } catch (java.net.URISyntaxException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
+      return null;
+    }
   }
 
   private static NodeBinaries runBootstrap(Path script) {
