@@ -221,8 +221,16 @@ public final class NodeRunner implements AutoCloseable {
     Vertx stageVertx = Vertx.vertx();
     closers.add(() -> await(stageVertx.close(), 30));
     StageService stage = new StageService(st.host(), st.port(), st.workDir());
+    if (st.token() != null) {
+      stage.requireToken(st.token());
+    } else {
+      out.println("[node] warning: stage.token is not set: whoever reaches " + st.host() + ":" + st.port()
+          + " can drive this stage and read its work directory (set DELTACHAIN_STAGE_TOKEN, the same on every"
+          + " stage and the coordinator)");
+    }
     await(stageVertx.deployVerticle(stage), 60);
-    ready("stage %s:%d (work dir %s)", st.host(), stage.actualPort(), stage.workDir());
+    ready("stage %s:%d (work dir %s, %s)", st.host(), stage.actualPort(), stage.workDir(),
+        st.token() != null ? "calls need the stage token" : "no token");
   }
 
   private Corpus corpus() throws IOException {

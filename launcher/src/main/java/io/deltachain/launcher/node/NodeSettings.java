@@ -8,6 +8,7 @@ import io.deltachain.core.config.CoreConfig;
 import io.deltachain.core.config.HttpConfig;
 import io.deltachain.core.profile.ModelProfiles;
 import io.deltachain.round.RoundServiceConfig;
+import io.deltachain.trainer.pipeline.StageToken;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -51,7 +52,10 @@ import java.util.Set;
  *       {@code cluster.host} is 0.0.0.0 (in containers: the service name).
  *   <li>{@code stage.*}, the pipeline stage role: {@code host} (127.0.0.1; the address the
  *       coordinator and the neighbouring stages reach), {@code port} (7140, 0 for any free one),
- *       {@code work-dir} (checkpoints and deltas; default {@code <home>/pipeline-stage}).
+ *       {@code work-dir} (checkpoints and deltas; default {@code <home>/pipeline-stage}),
+ *       {@code token} (the deployment's shared stage token, at least 16 printable characters:
+ *       with it the stage answers only calls that carry it; in the environment
+ *       {@code DELTACHAIN_STAGE_TOKEN}).
  * </ul>
  *
  * @param roles the roles to run
@@ -82,8 +86,12 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
    */
   public record Metrics(boolean enabled, HttpConfig http) {}
 
-  /** The pipeline stage role's settings. */
-  public record Stage(String host, int port, Path workDir) {}
+  /**
+   * The pipeline stage role's settings.
+   *
+   * @param token the stage token, or null when the stage answers anyone
+   */
+  public record Stage(String host, int port, Path workDir, String token) {}
 
   /** The network's model and data, the same on every node. */
   public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
@@ -124,7 +132,8 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
 
       ConfigKey.of("stage.host", Kind.STRING),
       ConfigKey.of("stage.port", Kind.INTEGER),
-      ConfigKey.of("stage.work-dir", Kind.STRING));
+      ConfigKey.of("stage.work-dir", Kind.STRING),
+      ConfigKey.of("stage.token", Kind.STRING));
 
   /** Every key, for the loader's environment mapping. */
   public static List<ConfigKey> allKeys() {
@@ -218,8 +227,16 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
         r.addAll(e.problems());
       }
     }
+    String stageToken = r.string("stage.token", "");
+    if (!stageToken.isEmpty()) {
+      try {
+        StageToken.check(stageToken, "the stage token");
+      } catch (IllegalArgumentException e) {
+        r.problem("stage.token", e.getMessage().substring("the stage token ".length()));
+      }
+    }
     Stage stage = new Stage(r.nonBlank("stage.host", "127.0.0.1"), r.integer("stage.port", 7140, 0, 65_535),
-        r.path("stage.work-dir", home.resolve("pipeline-stage")));
+        r.path("stage.work-dir", home.resolve("pipeline-stage")), stageToken.isEmpty() ? null : stageToken);
     boolean metricsOn = r.bool("metrics.enabled", true);
     HttpConfig metricsHttp = HttpConfig.read(r, "metrics", DEFAULT_METRICS_PORT);
     if (metricsOn && metricsHttp != null && core != null) {

@@ -15,6 +15,7 @@ import io.deltachain.trainer.pipeline.PipelineLayout;
 import io.deltachain.trainer.pipeline.PipelineRun;
 import io.deltachain.trainer.pipeline.RemoteStageLauncher;
 import io.deltachain.trainer.pipeline.StageLauncher;
+import io.deltachain.trainer.pipeline.StageToken;
 import io.deltachain.trainer.pipeline.proto.Schedule;
 import io.deltachain.trainer.train.TrainingConfig;
 import io.vertx.core.Future;
@@ -63,6 +64,10 @@ public final class PipelineTrainCommand implements Callable<Integer> {
   List<String> stages;
   @Option(names = "--local", paramLabel = "N", description = "instead of --stages: start N stage JVMs on this machine")
   Integer local;
+  @Option(names = "--stage-token-file", paramLabel = "FILE", description = "the file holding the stages' token"
+      + " (stage.token of the --stages nodes); default: the environment variable DELTACHAIN_STAGE_TOKEN, if set."
+      + " Stages started with --local need none")
+  Path stageTokenFile;
   @Option(names = "--plan", paramLabel = "FILE", description = "the round planner's plan (its JSON document, or a"
       + " round service plan file holding it as 'document'): spans of --pipeline")
   Path plan;
@@ -191,7 +196,34 @@ public final class PipelineTrainCommand implements Callable<Integer> {
 
   /** Everything decided from the arguments before any process is touched. */
   private record Setup(PipelineRun run, PipelineLayout layout, List<RemoteStageLauncher.Endpoint> endpoints,
-      PackedBatches data, Corpus corpus, ContentHash baseHash, List<String> trainerIds, Schedule schedule) {
+      String stageToken, PackedBatches data, Corpus corpus, ContentHash baseHash, List<String> trainerIds,
+      Schedule schedule) {
+  }
+
+  /** The stages' token: from --stage-token-file, else DELTACHAIN_STAGE_TOKEN, else none. */
+  private String stageToken() throws BadArguments {
+    String token;
+    String from;
+    if (stageTokenFile != null) {
+      try {
+        token = Files.readString(stageTokenFile, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new BadArguments("--stage-token-file: cannot read " + stageTokenFile + ": " + e.getMessage());
+      }
+      from = "the token in " + stageTokenFile;
+    } else {
+      token = System.getenv("DELTACHAIN_STAGE_TOKEN");
+      from = "DELTACHAIN_STAGE_TOKEN";
+      if (token == null || token.isBlank()) {
+        return null;
+      }
+      token = token.strip();
+    }
+    try {
+      return StageToken.check(token, from);
+    } catch (IllegalArgumentException e) {
+      throw new BadArguments(e.getMessage());
+    }
   }
 
   private Setup setup() throws BadArguments, IOException {
@@ -308,7 +340,7 @@ public final class PipelineTrainCommand implements Callable<Integer> {
     Corpus corpus = PipelineData.corpus(dataset);
     PackedBatches data = PipelineData.shard(corpus, dataSeed, shards, shard, batchSize, sequenceLength,
         model.vocabSize());
-    return new Setup(run, layout, endpoints, data, corpus, base, ids, sched);
+    return new Setup(run, layout, endpoints, stages != null ? stageToken() : null, data, corpus, base, ids, sched);
   }
 
   private static LayerRange parseSpan(String s) throws BadArguments {
@@ -335,7 +367,8 @@ public final class PipelineTrainCommand implements Callable<Integer> {
         launcher = LocalJvmStageLauncher.sameClasspath(localJvmOptions.isBlank() ? new String[0]
             : localJvmOptions.strip().split("\\s+"));
       } else {
-        remote = new RemoteStageLauncher(vertx, s.endpoints(), Duration.ofSeconds(Math.min(callTimeoutSeconds, 10)));
+        remote = new RemoteStageLauncher(vertx, s.endpoints(), Duration.ofSeconds(Math.min(callTimeoutSeconds, 10)),
+            s.stageToken());
         launcher = remote;
       }
       PipelineCoordinator.Options options = new PipelineCoordinator.Options(Duration.ofSeconds(callTimeoutSeconds),

@@ -75,4 +75,17 @@ class NodeCommandTest {
     assertThat(t[0]).isEqualTo("2");
     assertThat(t[1]).contains("metrics.port");
   }
+
+  @Test
+  @DisplayName("a stage token shorter than 16 characters or with spaces is refused, naming stage.token")
+  void stageToken(@TempDir Path dir) {
+    String[] r = run("node", "--roles", "stage", "--chain-id", "c-1", "--home", dir.toString(),
+        "--set", "stage.token=short");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("stage.token").contains("at least 16 characters, it has 5").doesNotContain("short");
+    String[] s = run("node", "--roles", "stage", "--chain-id", "c-1", "--home", dir.toString(),
+        "--set", "stage.token=a token with spaces in it");
+    assertThat(s[0]).isEqualTo("2");
+    assertThat(s[1]).contains("stage.token").contains("no spaces");
+  }
 }

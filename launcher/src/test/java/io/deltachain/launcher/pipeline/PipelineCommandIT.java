@@ -1,6 +1,7 @@
 package io.deltachain.launcher.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import io.deltachain.core.content.ContentHash;
@@ -60,6 +61,8 @@ import picocli.CommandLine;
 class PipelineCommandIT {
   private static final double TOLERANCE = 1e-4;
   private static final Pattern READY = Pattern.compile("\\[node\\] ready: stage 127\\.0\\.0\\.1:(\\d+)");
+  /** The stages' shared token: the nodes read it from the environment, the command from a file. */
+  private static final String TOKEN = "pipeline-it-stage-token-0123";
   private static final Pattern STEP = Pattern.compile("\\[pipeline\\] step (\\d+)/(\\d+) loss ([0-9.]+) tokens/s");
 
   /** One {@code deltachain node --roles stage} JVM, its output in a log file. */
@@ -78,7 +81,9 @@ class PipelineCommandIT {
           "-cp", System.getProperty("java.class.path"), "io.deltachain.launcher.DeltachainCommand",
           "node", "--roles", "stage", "--chain-id", "pipeline-it", "--home", home.toString(), "--set", "stage.port=0",
           "--metrics-port", "0");
-      this.process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("DELTACHAIN_STAGE_TOKEN", TOKEN);
+      this.process = pb.start();
     }
 
     String endpoint() {
@@ -160,7 +165,8 @@ class PipelineCommandIT {
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       Path outDir = dir.resolve("out");
-      int code = cl.execute("--stages", String.join(",", nodes.stream().map(StageNode::endpoint).toList()),
+      Path tokenFile = Files.writeString(dir.resolve("stage.token"), TOKEN + "\n");
+      int code = cl.execute("--stage-token-file", tokenFile.toString(), "--stages", String.join(",", nodes.stream().map(StageNode::endpoint).toList()),
           "--profile", "tiny-1m", "--init-seed", "3", "--dataset", "europarl:600", "--shards", "2", "--shard", "0",
           "--data-seed", "11", "--steps", "6", "--micro-batches", "2", "--batch-size", "4", "--seq-len", "32",
           "--lr", "3e-3", "--min-lr", "3e-4", "--warmup", "1", "--seed", "5", "--checkpoint-every", "2",
@@ -265,9 +271,14 @@ class PipelineCommandIT {
       // The coordinator reset the stages it used: the survivors and the spare are free for the next run.
       GrpcClient grpc = GrpcClient.client(vertx);
       for (StageNode n : List.of(nodes.get(0), nodes.get(2), spare)) {
-        assertThat(await(new StageClient(vertx, grpc, "127.0.0.1", n.port, n.name).call(PipelineStageGrpcClient.Status,
-            StatusRequest.getDefaultInstance(), Duration.ofSeconds(10))).getConfigured()).as(n.name).isFalse();
+        assertThat(await(new StageClient(vertx, grpc, "127.0.0.1", n.port, n.name, TOKEN).call(
+            PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), Duration.ofSeconds(10)))
+            .getConfigured()).as(n.name).isFalse();
       }
+      // the stage nodes took the token from DELTACHAIN_STAGE_TOKEN: a call without it is refused
+      assertThatThrownBy(() -> await(new StageClient(vertx, grpc, "127.0.0.1", spare.port, spare.name).call(
+          PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), Duration.ofSeconds(10))))
+          .hasMessageContaining("UNAUTHENTICATED");
       await(client.close());
     } finally {
       for (StageNode n : nodes) {

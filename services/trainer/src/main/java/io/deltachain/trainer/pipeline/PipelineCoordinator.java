@@ -555,7 +555,7 @@ public final class PipelineCoordinator implements AutoCloseable {
 
   private StageClient client(int k) {
     StageLauncher.StageProcess p = processes[k];
-    return new StageClient(vertx, client, p.host(), p.port(), "stage " + k);
+    return new StageClient(vertx, client, p.host(), p.port(), "stage " + k, p.token());
   }
 
   private static <T> T await(Future<T> f, Duration timeout) {

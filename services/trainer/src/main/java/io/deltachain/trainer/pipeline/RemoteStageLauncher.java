@@ -78,6 +78,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
   private final List<Endpoint> endpoints;
   private final Duration probeTimeout;
   private final Vertx vertx;
+  private final String token;
   private final Set<Endpoint> handedOut = new LinkedHashSet<>();
 
   /**
@@ -86,6 +87,16 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
    * @param probeTimeout how long a stage may take to answer {@code Status} or {@code Reset}
    */
   public RemoteStageLauncher(Vertx vertx, List<Endpoint> endpoints, Duration probeTimeout) {
+    this(vertx, endpoints, probeTimeout, null);
+  }
+
+  /**
+   * @param vertx the Vert.x instance the gRPC client runs on
+   * @param endpoints stages first, then spares, in the order they are used; no duplicates
+   * @param probeTimeout how long a stage may take to answer {@code Status} or {@code Reset}
+   * @param token the deployment's stage token ({@link StageToken}), or null for stages that need none
+   */
+  public RemoteStageLauncher(Vertx vertx, List<Endpoint> endpoints, Duration probeTimeout, String token) {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no stage endpoints");
     }
@@ -93,6 +104,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
       throw new IllegalArgumentException("stage endpoints are listed twice: " + endpoints);
     }
     this.vertx = vertx;
+    this.token = token == null ? null : StageToken.check(token, "the stage token");
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(StageService.MAX_MESSAGE_BYTES));
     this.endpoints = List.copyOf(endpoints);
     this.probeTimeout = probeTimeout;
@@ -110,7 +122,7 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
       if (handedOut.contains(e)) {
         continue;
       }
-      StageClient c = new StageClient(vertx, client, e.host(), e.port(), "stage endpoint");
+      StageClient c = new StageClient(vertx, client, e.host(), e.port(), "stage endpoint", token);
       StageStatus status;
       try {
         status = await(c.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), probeTimeout));
@@ -174,6 +186,11 @@ public final class RemoteStageLauncher implements StageLauncher, AutoCloseable {
     @Override
     public int port() {
       return endpoint.port();
+    }
+
+    @Override
+    public String token() {
+      return token;
     }
 
     @Override

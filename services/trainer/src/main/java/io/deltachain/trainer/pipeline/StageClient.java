@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -26,6 +27,7 @@ public final class StageClient {
   private final GrpcClient client;
   private final SocketAddress address;
   private final String name;
+  private final String token;
 
   /**
    * @param vertx runs every call on one of its contexts, whatever thread calls (see
@@ -36,10 +38,35 @@ public final class StageClient {
    * @param name how errors name the stage
    */
   public StageClient(Vertx vertx, GrpcClient client, String host, int port, String name) {
+    this(vertx, client, host, port, name, null);
+  }
+
+  /**
+   * A client that sends the deployment's stage token with every call ({@link StageToken}).
+   *
+   * @param vertx as above
+   * @param client as above
+   * @param host as above
+   * @param port as above
+   * @param name as above
+   * @param token the stage token, or null for a stage that needs none
+   */
+  public StageClient(Vertx vertx, GrpcClient client, String host, int port, String name, String token) {
     this.vertx = vertx;
     this.client = client;
     this.address = SocketAddress.inetSocketAddress(port, host);
     this.name = name + " (" + host + ":" + port + ")";
+    this.token = token;
+  }
+
+  private <Q, R> Future<GrpcClientRequest<Q, R>> request(ServiceMethod<R, Q> method, Duration timeout) {
+    return client.request(address, method).map(req -> {
+      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (token != null) {
+        req.headers().set(StageToken.HEADER, StageToken.header(token));
+      }
+      return req;
+    });
   }
 
   /**
@@ -55,10 +82,8 @@ public final class StageClient {
   public <Q, R> Future<R> call(ServiceMethod<R, Q> method, Q message, Duration timeout) {
     String what = name + " " + method.methodName();
     long start = System.nanoTime();
-    return explain(VertxCalls.onContext(vertx, () -> client.request(address, method).compose(req -> {
-      req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return req.send(message).compose(StageClient::last);
-    })), what, start, timeout);
+    return explain(VertxCalls.onContext(vertx, () -> request(method, timeout)
+        .compose(req -> req.send(message).compose(StageClient::last))), what, start, timeout);
   }
 
   /**
@@ -72,11 +97,9 @@ public final class StageClient {
   public Future<FileTransfer.Received> readFile(String file, Path target, Duration timeout) {
     String what = name + " ReadFile " + file;
     long start = System.nanoTime();
-    return explain(VertxCalls.onContext(vertx, () -> client.request(address, PipelineStageGrpcClient.ReadFile)
-        .compose(req -> {
-          req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          return req.send(ReadFileRequest.newBuilder().setName(file).build());
-        }).compose(resp -> FileTransfer.receive(vertx, resp, target).recover(t ->
+    return explain(VertxCalls.onContext(vertx, () -> request(PipelineStageGrpcClient.ReadFile, timeout)
+        .compose(req -> req.send(ReadFileRequest.newBuilder().setName(file).build()))
+        .compose(resp -> FileTransfer.receive(vertx, resp, target).recover(t ->
             Future.failedFuture(resp.status() != null && resp.status() != GrpcStatus.OK ? statusOf(resp, t) : t)))),
         what, start, timeout);
   }
@@ -92,9 +115,8 @@ public final class StageClient {
   public Future<RestoreReply> restoreFrom(Path archive, String checkpointName, Duration timeout) {
     String what = name + " RestoreFrom " + checkpointName;
     long start = System.nanoTime();
-    return explain(VertxCalls.onContext(vertx, () -> client.request(address, PipelineStageGrpcClient.RestoreFrom)
+    return explain(VertxCalls.onContext(vertx, () -> request(PipelineStageGrpcClient.RestoreFrom, timeout)
         .compose(req -> {
-          req.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
           Future<GrpcClientResponse<FileChunk, RestoreReply>> resp = req.response();
           return FileTransfer.send(vertx, archive, checkpointName, req).onFailure(t -> req.cancel())
               .compose(v -> resp);

@@ -25,6 +25,11 @@ public interface StageLauncher {
     /** @return port it listens on */
     int port();
 
+    /** @return the token its calls carry ({@link StageToken}), or null when it needs none */
+    default String token() {
+      return null;
+    }
+
     /** @return whether the process is still running (true when unknown, e.g. on another machine) */
     boolean isAlive();
 

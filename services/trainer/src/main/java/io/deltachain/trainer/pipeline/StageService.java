@@ -97,6 +97,7 @@ public final class StageService extends VerticleBase {
   private final int port;
   private final Path workDir;
   private final boolean ownsWorkDir;
+  private String token;
   private HttpServer server;
   private GrpcClient client;
   private Context context;
@@ -179,6 +180,20 @@ public final class StageService extends VerticleBase {
     this.ownsWorkDir = ownsWorkDir;
   }
 
+  /**
+   * Answers only calls that carry this token, and sends it to the next stage (see
+   * {@link StageToken}); without one, whoever reaches the port can drive the stage. Called before
+   * the stage is deployed.
+   *
+   * @param token the deployment's stage token
+   * @return this
+   * @throws IllegalArgumentException when the token is too short or not printable ASCII
+   */
+  public StageService requireToken(String token) {
+    this.token = StageToken.check(token, "the stage token");
+    return this;
+  }
+
   /** @return the directory the stage writes in */
   public Path workDir() {
     return workDir;
@@ -226,7 +241,20 @@ public final class StageService extends VerticleBase {
     }));
     unary(grpc, PipelineStageGrpcService.Finish, req -> onCompute(() -> finish(req)));
     return vertx.executeBlocking(() -> Files.createDirectories(workDir))
-        .compose(d -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc)
+        .compose(d -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+            .requestHandler(req -> {
+              if (token == null || StageToken.matches(req.getHeader(StageToken.HEADER), token)) {
+                grpc.handle(req);
+              } else {
+                // a trailers-only gRPC answer, before any message is read
+                String why = req.getHeader(StageToken.HEADER) == null ? "this stage needs its token: send the"
+                    + " metadata 'authorization: Bearer <token>'" : "the stage token is not valid";
+                LOG.warn("stage call {} from {} refused: {}", req.path(), req.remoteAddress(), why);
+                req.response().putHeader("content-type", "application/grpc")
+                    .putHeader("grpc-status", Integer.toString(GrpcStatus.UNAUTHENTICATED.code))
+                    .putHeader("grpc-message", why).end();
+              }
+            })
             .listen())
         .onSuccess(s -> server = s);
   }
@@ -726,6 +754,9 @@ public final class StageService extends VerticleBase {
     SocketAddress next = SocketAddress.inetSocketAddress(req.getNextPort(), req.getNextHost());
     Promise<LinkReply> linked = Promise.promise();
     client.request(next, PipelineStageGrpcClient.Exchange).onFailure(linked::tryFail).onSuccess(call -> {
+      if (token != null) {
+        call.headers().set(StageToken.HEADER, StageToken.header(token));
+      }
       BoundaryTensor.Assembler assembler = new BoundaryTensor.Assembler();
       call.response().onFailure(t -> linkLost(call, "the next stage at " + next + " refused the link: " + t.getMessage()))
           .onSuccess(resp -> {

@@ -231,4 +231,34 @@ class StageServiceTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("a stage with a token answers only calls that carry it: none or a wrong one is UNAUTHENTICATED, "
+      + "named, for unary calls and file reads alike")
+  void token(@TempDir Path here) throws Exception {
+    String token = "stage-token-0123456789";
+    StageService service = new StageService("127.0.0.1", 0).requireToken(token);
+    String id = vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      Duration t = Duration.ofSeconds(30);
+      GrpcClient grpc = GrpcClient.client(vertx);
+      int port = service.actualPort();
+      StageClient none = new StageClient(vertx, grpc, "127.0.0.1", port, "stage");
+      StageClient wrong = new StageClient(vertx, grpc, "127.0.0.1", port, "stage", "not-the-token-0123456789");
+      StageClient right = new StageClient(vertx, grpc, "127.0.0.1", port, "stage", token);
+      assertThat(failure(none.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t)))
+          .contains("UNAUTHENTICATED").contains("this stage needs its token");
+      assertThat(failure(wrong.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t)))
+          .contains("UNAUTHENTICATED").contains("the stage token is not valid");
+      assertThat(failure(wrong.readFile("anything.zip", here.resolve("x"), t))).contains("UNAUTHENTICATED");
+      assertThat(here.resolve("x")).doesNotExist();
+      assertThat(await(right.call(PipelineStageGrpcClient.Status, StatusRequest.getDefaultInstance(), t))
+          .getConfigured()).isFalse();
+      assertThat(failure(right.readFile("no-such-file", here.resolve("y"), t))).contains("NOT_FOUND");
+      assertThatThrownBy(() -> new StageService("127.0.0.1", 0).requireToken("short"))
+          .hasMessageContaining("at least 16 characters");
+    } finally {
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
 }
