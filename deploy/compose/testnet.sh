@@ -62,10 +62,10 @@ cluster_name="deltachain-compose"
 # about every other. The store starts first (the others wait for it to be healthy), so there is
 # one cluster from the start.
 seed_members=(delta-store round node-0 node-1 node-2 node-3)
-# the trainer services of compose.yaml (profiles gpu and cpu); the data has a shard for each
+# the trainer services of compose.yaml (profiles gpu and cpu); a round gives each trainer it
+# plans a shard of the data
 trainers_gpu=(trainer-0 trainer-1)
 trainers_cpu=(trainer-cpu-0 trainer-cpu-1)
-shards=$(( ${#trainers_gpu[@]} + ${#trainers_cpu[@]} ))
 
 json_list() { # json_list A B C -> ["A","B","C"]
   local out="" x
@@ -95,7 +95,7 @@ node_json() {
   "comet": {"rpc-url": "http://$rpc_host:26657"$abci},
   $cluster
   $extra
-  "network": {"profile": "$profile", "base-seed": 7, "dataset": "$dataset", "data-seed": "20250501", "shards": $shards},
+  "network": {"profile": "$profile", "base-seed": 7, "dataset": "$dataset"},
   "metrics": {"enabled": true, "host": "0.0.0.0", "port": 9464}
 }
 JSON

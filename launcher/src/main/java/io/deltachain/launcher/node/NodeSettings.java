@@ -31,9 +31,9 @@ import java.util.Set;
  *       service stores each round's train and eval sets there);
  *   <li>{@code network.*}, the same on every node of a network: {@code profile} (tiny-1m),
  *       {@code base-seed} (7: the base model is the profile initialised from it),
- *       {@code dataset} ({@code europarl:600}, or a .txt/.jsonl file), {@code data-seed},
- *       {@code shards}, {@code held-out} (64), {@code batch-size} (8), {@code sequence-length}
- *       (64), {@code eval-batches} (2), {@code default-steps} (60);
+ *       {@code dataset} ({@code europarl:600}, or a .txt/.jsonl file), {@code eval-batches} (2),
+ *       {@code default-steps} (60); a round's data seed, shard count, batch and sequence length
+ *       are the round's, on chain;
  *   <li>{@code trainer.*}: {@code key-file} (created when missing), {@code memory} (8GiB),
  *       {@code device} (auto or cpu), {@code heartbeat-ms} (1000), {@code probe-throughput}
  *       (true), {@code tokens-per-second} (reported when not probing), {@code attack} (none, or
@@ -94,8 +94,7 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
   public record Stage(String host, int port, Path workDir, String token) {}
 
   /** The network's model and data, the same on every node. */
-  public record Network(String profile, int baseSeed, String dataset, long dataSeed, int shards, int heldOut,
-      int batchSize, int sequenceLength, int evalBatches, int defaultSteps) {}
+  public record Network(String profile, int baseSeed, String dataset, int evalBatches, int defaultSteps) {}
 
   /** The trainer role's settings. */
   public record Trainer(Path keyFile, long memoryBytes, String device, int heartbeatMillis, boolean probeThroughput,
@@ -108,11 +107,6 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       ConfigKey.of("network.profile", Kind.STRING),
       ConfigKey.of("network.base-seed", Kind.INTEGER),
       ConfigKey.of("network.dataset", Kind.STRING),
-      ConfigKey.of("network.data-seed", Kind.STRING),
-      ConfigKey.of("network.shards", Kind.INTEGER),
-      ConfigKey.of("network.held-out", Kind.INTEGER),
-      ConfigKey.of("network.batch-size", Kind.INTEGER),
-      ConfigKey.of("network.sequence-length", Kind.INTEGER),
       ConfigKey.of("network.eval-batches", Kind.INTEGER),
       ConfigKey.of("network.default-steps", Kind.INTEGER),
       ConfigKey.of("trainer.key-file", Kind.STRING),
@@ -135,6 +129,39 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
       ConfigKey.of("stage.work-dir", Kind.STRING),
       ConfigKey.of("stage.token", Kind.STRING));
 
+  /** ", did you mean x?" for the known key closest to a mistyped one (at most 3 edits away), else "". */
+  static String nearest(String key, List<ConfigKey> known) {
+    String best = null;
+    int bestDistance = 4;
+    for (ConfigKey k : known) {
+      int d = editDistance(key, k.path());
+      if (d < bestDistance) {
+        best = k.path();
+        bestDistance = d;
+      }
+    }
+    return best == null ? "" : ", did you mean " + best + "?";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
   /** Every key, for the loader's environment mapping. */
   public static List<ConfigKey> allKeys() {
     List<ConfigKey> all = new ArrayList<>(KEYS);
@@ -149,6 +176,11 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
    */
   public static NodeSettings from(ConfigView view) {
     ConfigReader r = view.reader();
+    List<ConfigKey> known = new ArrayList<>(CoreConfig.KEYS);
+    known.addAll(allKeys());
+    for (String key : view.unknownKeys(known)) {
+      r.problem(key, "is not a setting of deltachain node" + nearest(key, known));
+    }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     for (String name : list(view, r, "node.roles")) {
       try {
@@ -184,17 +216,8 @@ public record NodeSettings(Set<Role> roles, CoreConfig core, ConfigView view, UR
     }
     int baseSeed = r.integer("network.base-seed", 7, 0, Integer.MAX_VALUE);
     String dataset = r.nonBlank("network.dataset", "europarl:600");
-    long dataSeed = 20_250_501L;
-    String seedText = r.string("network.data-seed", Long.toString(dataSeed));
-    try {
-      dataSeed = Long.parseLong(seedText.strip());
-    } catch (NumberFormatException e) {
-      r.problem("network.data-seed", "must be a 64-bit integer, got '" + seedText + "'");
-    }
-    Network network = new Network(profile, baseSeed, dataset, dataSeed,
-        r.integer("network.shards", 3, 1, 100_000), r.integer("network.held-out", 64, 1, 1_000_000),
-        r.integer("network.batch-size", 8, 1, 4096), r.integer("network.sequence-length", 64, 1, 1 << 20),
-        r.integer("network.eval-batches", 2, 1, 10_000), r.integer("network.default-steps", 60, 1, 100_000_000));
+    Network network = new Network(profile, baseSeed, dataset, r.integer("network.eval-batches", 2, 1, 10_000),
+        r.integer("network.default-steps", 60, 1, 100_000_000));
 
     Path home = core == null ? Path.of(".") : core.node().home();
     String attack = r.string("trainer.attack", "none").strip().toLowerCase(Locale.ROOT);

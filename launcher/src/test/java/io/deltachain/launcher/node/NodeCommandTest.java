@@ -88,4 +88,17 @@ class NodeCommandTest {
     assertThat(s[0]).isEqualTo("2");
     assertThat(s[1]).contains("stage.token").contains("no spaces");
   }
+
+  @Test
+  @DisplayName("a key deltachain node does not read is refused with the nearest known key, from the file and from --set")
+  void unknownKeys(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.json");
+    Files.writeString(file, "{\"node\": {\"chain-id\": \"c-1\", \"roles\": [\"stage\"], \"home\": \"" + dir + "\"},"
+        + " \"network\": {\"shards\": 4}, \"stage\": {\"prot\": 7141}}");
+    String[] r = run("node", "--config", file.toString(), "--set", "trainer.atack=poison");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1]).contains("trainer.atack").contains("is not a setting of deltachain node, did you mean trainer.attack?")
+        .contains("stage.prot").contains("did you mean stage.port?")
+        .contains("network.shards: is not a setting of deltachain node");
+  }
 }

@@ -61,7 +61,7 @@ class NodeMetricsIT {
       String api = "http://" + ip + ":" + apiPort;
       List<String> common = List.of("--chain-id", CHAIN_ID, "--rpc", net.node(0).rpcUrl(),
           "--cluster-name", "metrics-it-" + Long.toHexString(System.nanoTime()), "--cluster-host", ip,
-          "--members", members, "--set", "network.shards=1", "--set", "network.dataset=europarl:200");
+          "--members", members, "--set", "network.dataset=europarl:200");
 
       List<String> a = new ArrayList<>(common);
       a.addAll(List.of("--roles", "round,store", "--home", dir.resolve("coordinator").toString(), "--moniker", "coordinator",

@@ -67,8 +67,7 @@ class NodeProcessesIT {
       List<String> common = List.of("--chain-id", Devnet.CHAIN_ID, "--cluster-name", net.clusterName(),
           "--cluster-host", "127.0.0.1", "--members", String.join(",", net.clusterMembers()),
           "--store-url", net.storeUrl(), "--set", "network.profile=" + settings.profile(),
-          "--set", "network.base-seed=" + settings.baseSeed(), "--set", "network.dataset=europarl:" + settings.corpusDocuments(),
-          "--set", "network.data-seed=" + settings.roundSeed(), "--set", "network.shards=" + settings.trainers());
+          "--set", "network.base-seed=" + settings.baseSeed(), "--set", "network.dataset=europarl:" + settings.corpusDocuments());
 
       int apiPort = LocalNet.freePort("127.0.0.1");
       api = "http://127.0.0.1:" + apiPort;
