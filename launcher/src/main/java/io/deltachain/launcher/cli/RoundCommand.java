@@ -88,6 +88,9 @@ public final class RoundCommand implements Callable<Integer> {
     int epochs;
     @Option(names = "--lora-rank", defaultValue = "8", description = "LoRA rank (default ${DEFAULT-VALUE})")
     int loraRank;
+    @Option(names = "--lora-alpha", description = "LoRA alpha: the adapters' scale is alpha / rank (default: twice the"
+        + " rank)")
+    Double loraAlpha;
     @Option(names = "--sequence-length", description = "tokens per sequence (default: the service's)")
     Integer sequenceLength;
     @Option(names = "--steps", description = "optimizer steps per trainer (default: trainers derive them)")
@@ -110,6 +113,9 @@ public final class RoundCommand implements Callable<Integer> {
       return run(spec, () -> {
         JsonObject hp = new JsonObject().put("lr", lr).put("batch_size", batchSize).put("epochs", epochs)
             .put("lora_rank", loraRank);
+        if (loraAlpha != null) {
+          hp.put("lora_alpha", loraAlpha);
+        }
         if (sequenceLength != null) {
           hp.put("sequence_length", sequenceLength);
         }

@@ -59,20 +59,10 @@ class RoundCommandTest {
     vertx.setPeriodic(200, id -> vertx.eventBus().publish(RoundBus.TRAINER_HEARTBEAT,
         new JsonObject().put("trainerAddress", trainer).put("tokensPerSecond", 5000.0)));
     // schedulable once the round service has heard a heartbeat with the trainer's throughput
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     Waits.eventually(java.time.Duration.ofSeconds(30), "the trainer alive at the round service", () -> {
-      try {
-        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/learning/workers"))
-            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return new JsonObject(body).getJsonArray("workers").stream().map(JsonObject.class::cast)
-            .anyMatch(w -> w.getString("address").equalsIgnoreCase(trainer) && w.getBoolean("alive")
-                && w.getValue("measured_tokens_per_second") != null);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      return new JsonObject(get(url + "/learning/workers")).getJsonArray("workers").stream()
+          .map(JsonObject.class::cast).anyMatch(w -> w.getString("address").equalsIgnoreCase(trainer)
+              && w.getBoolean("alive") && w.getValue("measured_tokens_per_second") != null);
     });
   }
 
@@ -83,6 +73,18 @@ class RoundCommandTest {
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static String get(String uri) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Exit code, stdout, stderr. */
@@ -102,11 +104,13 @@ class RoundCommandTest {
   @DisplayName("round start, status and list print what the service answered, as tables or JSON")
   void startStatusList() {
     Run started = run("round", "start", "--url", url, "--token", TOKEN, "--model", "tiny-1m", "--dataset", "europarl",
-        "--lr", "0.003", "--lora-rank", "4", "--sequence-length", "64", "--steps", "60", "--layers", "1",
-        "--targets", "q_proj,v_proj", "--aggregation", "weighted_mean");
+        "--lr", "0.003", "--lora-rank", "4", "--lora-alpha", "12", "--sequence-length", "64", "--steps", "60",
+        "--layers", "1", "--targets", "q_proj,v_proj", "--aggregation", "weighted_mean");
     assertThat(started.code()).as(started.err()).isZero();
     assertThat(started.out()).matches("(?s)round \\d+ started: StartRound at height \\d+, tx [0-9a-f]{64}, plan [0-9a-f]{64}\\s*");
     String roundId = started.out().split(" ")[1];
+    assertThat(new JsonObject(get(url + "/learning/round/" + roundId + "/plan")).getJsonObject("document")
+        .getJsonObject("hyperparams").getDouble("lora_alpha")).isEqualTo(12.0);
 
     Run status = run("round", "status", roundId, "--url", url);
     assertThat(status.code()).as(status.err()).isZero();

@@ -585,7 +585,8 @@ public final class RoundService implements ChainEvents {
     // What every trainer runs and every validator re-runs, fixed on chain (fixed point, no floats).
     RoundTraining training = new RoundTraining(req.steps() != null ? req.steps() : config.defaultSteps(),
         req.batchSize(), seq, RoundTraining.learningRateE9(req.lr()),
-        RoundTraining.loraAlphaMilli(2.0 * Math.max(req.loraRank(), 1)), config.baseModel(profile.name()),
+        RoundTraining.loraAlphaMilli(req.loraAlpha() != null ? req.loraAlpha() : 2.0 * Math.max(req.loraRank(), 1)),
+        config.baseModel(profile.name()),
         config.datasetSpec(source.name()), RoundTraining.dataSeed(roundId, evalSeed));
     Optional<String> badTraining = training.problem(mode != PlanMode.DENSE);
     if (badTraining.isPresent()) {
@@ -596,7 +597,8 @@ public final class RoundService implements ChainEvents {
         .put("round_id", roundId)
         .put("model_id", profile.name())
         .put("hyperparams", new JsonObject().put("lr", req.lr()).put("batch_size", req.batchSize())
-            .put("epochs", req.epochs()).put("lora_rank", req.loraRank()).put("sequence_length", seq)
+            .put("epochs", req.epochs()).put("lora_rank", req.loraRank())
+            .put("lora_alpha", training.loraAlphaMilli() / 1000.0).put("sequence_length", seq)
             .put("steps", req.steps()))
         .put("layers", new JsonObject().put("first", firstLayer).put("last", lastLayer))
         .put("dataset", new JsonObject().put("source_hash", source.hash().hex()).put("train_hash", train.hash().hex())

@@ -20,6 +20,7 @@ import java.util.List;
  * @param firstLayer first layer to train, or null for the whole model
  * @param lastLayer last layer to train (inclusive), or null for the whole model
  * @param targetModules LoRA targets by Hugging Face name ({@code q_proj}, ...), or null for all seven linears
+ * @param loraAlpha LoRA alpha (the adapter's scale is alpha / rank), or null for twice {@code loraRank}
  */
 public record StartRoundRequest(
     String modelId,
@@ -36,7 +37,8 @@ public record StartRoundRequest(
     Integer steps,
     Integer firstLayer,
     Integer lastLayer,
-    List<String> targetModules) {
+    List<String> targetModules,
+    Double loraAlpha) {
 
   /** Copies the list. */
   public StartRoundRequest {
@@ -47,6 +49,6 @@ public record StartRoundRequest(
   public StartRoundRequest(String modelId, String mode, String dataset, double lr, int batchSize, int epochs,
       int loraRank, Integer sequenceLength, String aggregation, Integer trainingBlocks, Integer validationBlocks) {
     this(modelId, mode, dataset, lr, batchSize, epochs, loraRank, sequenceLength, aggregation, trainingBlocks,
-        validationBlocks, null, null, null, null);
+        validationBlocks, null, null, null, null, null);
   }
 }

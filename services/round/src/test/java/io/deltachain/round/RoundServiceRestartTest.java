@@ -115,7 +115,7 @@ class RoundServiceRestartTest {
     }
     first.registerDataset("corpus", docs);
     JsonObject started = first.startRound("ops", new StartRoundRequest("tiny-1m", "lora", "corpus", 1e-4, 2, 1, 8,
-        128, "weighted_mean", 40, 10, 25, 2, 2, List.of("q_proj"))).result();
+        128, "weighted_mean", 40, 10, 25, 2, 2, List.of("q_proj"), null)).result();
     String roundId = started.getString("round_id");
     String planHash = first.plan(roundId).getString("plan_hash");
     chain.unsubscribe(first); // the coordinator dies

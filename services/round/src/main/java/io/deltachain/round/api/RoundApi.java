@@ -167,7 +167,8 @@ public final class RoundApi {
         h.getInteger("sequence_length"), b.getString("aggregation"), b.getInteger("training_blocks"),
         b.getInteger("validation_blocks"), h.getInteger("steps"), layers == null ? null : layers.getInteger("first"),
         layers == null ? null : layers.getInteger("last"),
-        targets == null ? null : targets.stream().map(String.class::cast).toList());
+        targets == null ? null : targets.stream().map(String.class::cast).toList(),
+        h.getNumber("lora_alpha") == null ? null : h.getNumber("lora_alpha").doubleValue());
     return service.startRound(client, req);
   }
 

@@ -128,7 +128,22 @@ class RoundSchedulingTest {
     JsonObject doc = api.get("/learning/round/" + s.getString("round_id") + "/plan").bodyAsJsonObject()
         .getJsonObject("document");
     assertThat(doc.getJsonObject("hyperparams").getInteger("steps")).isEqualTo(60);
+    assertThat(doc.getJsonObject("hyperparams").getDouble("lora_alpha")).as("twice the rank by default").isEqualTo(8.0);
     assertThat(doc.getJsonObject("layers")).isEqualTo(new JsonObject().put("first", 1).put("last", 1));
+
+    // a requested LoRA alpha is the round's, in thousandths on chain
+    JsonObject body = startBody();
+    body.getJsonObject("hyperparams").put("lora_alpha", 16.5);
+    HttpResponse<Buffer> alpha = api.post("/learning/round/start", TOKEN, body);
+    assertThat(alpha.statusCode()).as(alpha.bodyAsString()).isEqualTo(202);
+    assertThat(api.get("/learning/round/" + alpha.bodyAsJsonObject().getString("round_id") + "/plan").bodyAsJsonObject()
+        .getJsonObject("document").getJsonObject("hyperparams").getDouble("lora_alpha")).isEqualTo(16.5);
+    body.getJsonObject("hyperparams").put("lora_alpha", 0);
+    assertError(api.post("/learning/round/start", TOKEN, body), 400, "invalid_request");
+    body.getJsonObject("hyperparams").put("lora_alpha", 0.0001);
+    HttpResponse<Buffer> tiny = api.post("/learning/round/start", TOKEN, body);
+    assertError(tiny, 422, "invalid_hyperparameters");
+    assertThat(tiny.bodyAsJsonObject().getString("message")).contains("lora_alpha");
 
     HttpResponse<Buffer> layers = api.post("/learning/round/start", TOKEN, startBody()
         .put("layers", new JsonObject().put("first", 2).put("last", 9)));
