@@ -9,16 +9,13 @@ import io.deltachain.core.delta.DeltaFile;
 import io.deltachain.store.DeltaStoreConfig;
 import io.deltachain.store.DeltaStoreService;
 import io.deltachain.store.client.DeltaStoreClient;
-import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.PackedBatches;
 import io.deltachain.trainer.model.CausalLm;
 import io.deltachain.trainer.pipeline.ActivationRecord;
 import io.deltachain.trainer.pipeline.PipelineCoordinator;
 import io.deltachain.trainer.pipeline.PipelineLayout;
 import io.deltachain.trainer.pipeline.PipelineRun;
-import io.deltachain.trainer.pipeline.SpotCheck;
 import io.deltachain.trainer.pipeline.StageClient;
-import io.deltachain.trainer.pipeline.StageWorker;
 import io.deltachain.trainer.pipeline.proto.PipelineStageGrpcClient;
 import io.deltachain.trainer.pipeline.proto.StatusRequest;
 import io.deltachain.trainer.train.TrainingSession;
@@ -55,8 +52,8 @@ import picocli.CommandLine;
  * the middle of step 4; the spare takes its span, gets the coordinator's copy of the dead stage's
  * last checkpoint, and the run ends on the loss curve of single-process training of the same
  * model, data and seed (tolerance 1e-4 per step, as in the trainer module's PipelineIT). Every
- * delta is in the store, names only its stage's layers and carries an activation record that
- * {@link SpotCheck} accepts.
+ * delta is in the store, names only its stage's layers and carries the activation record that
+ * {@code deltachain pipeline check} accepts, and that check catches a stage whose record lies.
  */
 class PipelineCommandIT {
   private static final double TOLERANCE = 1e-4;
@@ -115,6 +112,21 @@ class PipelineCommandIT {
     public void close() throws InterruptedException {
       kill();
     }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  /** Runs {@code deltachain pipeline check --out DIR ...} in this JVM. */
+  private static Run check(Path outDir, String... more) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new PipelineCheckCommand());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    List<String> args = new ArrayList<>(List.of("--out", outDir.toString()));
+    args.addAll(List.of(more));
+    int code = cl.execute(args.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -251,22 +263,37 @@ class PipelineCommandIT {
         assertThat(record.keys()).hasSize(6 * 2);
         records.add(record);
       }
-      assertThat(SpotCheck.linkMismatches(records)).isEmpty();
-      PackedBatches again = PipelineData.shard(PipelineData.corpus("europarl:600"), 11, 2, 0, 4, 32,
-          run.modelProfile().vocabSize());
-      again.next();
-      Batch b = again.next();
-      try (StageWorker s0 = new StageWorker(run, 0, 3, layout.span(0));
-          StageWorker s1 = new StageWorker(run, 1, 3, layout.span(1));
-          StageWorker s2 = new StageWorker(run, 2, 3, layout.span(2))) {
-        SpotCheck.Result r0 = SpotCheck.check(s0, 0, 1, b.flatInputs(), null, null, records.get(0).get(0, 1), null);
-        assertThat(r0.matches()).as(r0.reason()).isTrue();
-        SpotCheck.Result r1 = SpotCheck.check(s1, 0, 1, null, r0.output(), null, records.get(1).get(0, 1), null);
-        assertThat(r1.matches()).as(r1.reason()).isTrue();
-        SpotCheck.Result r2 = SpotCheck.check(s2, 0, 1, null, r1.output(), b.flatLabels(), records.get(2).get(0, 1),
-            null);
-        assertThat(r2.matches()).as(r2.reason()).isTrue();
+      // The records in the delta files are the ones in --out, and a validator's spot check of the run passes:
+      // links for every step, micro-batch 1 of step 0 recomputed through all three stages from the base.
+      for (int k = 0; k < 3; k++) {
+        assertThat(ActivationRecord.fromJson(new JsonObject(Files.readString(outDir.resolve(stages.getJsonObject(k)
+            .getString("activation_record")), StandardCharsets.UTF_8))).sha256()).isEqualTo(records.get(k).sha256());
       }
+      Run check = check(outDir, "--micro-batch", "1");
+      System.out.println(check.out());
+      assertThat(check.code()).as(check.out() + check.err()).isZero();
+      assertThat(check.out()).contains("links: every step and micro-batch")
+          .contains("stage 0: MATCH step 0 micro-batch 1").contains("stage 1: MATCH").contains("stage 2: MATCH")
+          .contains("pipeline check: every stage matches");
+      assertThat(check(outDir, "--micro-batch", "2").err()).contains("--micro-batch 2 is outside 0..1");
+
+      // a stage that recorded sending something else for micro-batch 1 of step 0 (its declared hash updated
+      // to match, as a dishonest stage would): the link to stage 2 and the recomputation both say so
+      Path recordFile = outDir.resolve(stages.getJsonObject(1).getString("activation_record"));
+      JsonObject forged = new JsonObject(Files.readString(recordFile, StandardCharsets.UTF_8));
+      forged.getJsonArray("steps").getJsonObject(0).getJsonArray("micro").getJsonObject(1).put("out", "00".repeat(32));
+      Files.writeString(recordFile, forged.encode(), StandardCharsets.UTF_8);
+      Run undeclared = check(outDir, "--micro-batch", "1");
+      assertThat(undeclared.code()).isEqualTo(1);
+      assertThat(undeclared.out()).contains("stage 1: MISMATCH: its activation record").contains("the summary says");
+      stages.getJsonObject(1).put("activation_record_sha256", ActivationRecord.fromJson(forged).sha256());
+      Files.writeString(outDir.resolve("summary.json"), summary.encodePrettily(), StandardCharsets.UTF_8);
+      Run mismatch = check(outDir, "--micro-batch", "1");
+      System.out.println(mismatch.out());
+      assertThat(mismatch.code()).isEqualTo(1);
+      assertThat(mismatch.out()).contains("link MISMATCH: step 0 micro-batch 1: stage 1 sent " + "00".repeat(32))
+          .contains("stage 0: MATCH").contains("stage 1: MISMATCH step 0 micro-batch 1: the recomputed activation")
+          .contains("stage 2 not recomputed").contains("pipeline check: MISMATCH");
 
       // The coordinator reset the stages it used: the survivors and the spare are free for the next run.
       GrpcClient grpc = GrpcClient.client(vertx);

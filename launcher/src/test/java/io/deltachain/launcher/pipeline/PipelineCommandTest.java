@@ -100,4 +100,16 @@ class PipelineCommandTest {
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[1]).contains("stage.port");
   }
+
+  @Test
+  @DisplayName("pipeline check refuses a directory that is not a finished run's, naming it (exit 2)")
+  void checkNeedsARun(@TempDir Path dir) throws Exception {
+    String[] empty = run("pipeline", "check", "--out", dir.toString());
+    assertThat(empty[0]).isEqualTo("2");
+    assertThat(empty[1]).contains(dir + " has no summary.json");
+    Files.writeString(dir.resolve("summary.json"), "{\"format\": \"something-else\"}");
+    String[] other = run("pipeline", "check", "--out", dir.toString());
+    assertThat(other[0]).isEqualTo("2");
+    assertThat(other[1]).contains("is not a pipeline train summary (format 'something-else')");
+  }
 }
