@@ -49,34 +49,27 @@ public final class PipelineCheckCommand implements Callable<Integer> {
       description = "which micro-batch of step 0 to recompute (default ${DEFAULT-VALUE})")
   int micro;
 
-  /** A problem with the directory or the arguments: exit status 2. */
-  private static final class BadInput extends Exception {
-    BadInput(String message) {
-      super(message);
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
       return check(out);
-    } catch (BadInput | IOException | RuntimeException e) {
+    } catch (PipelineTrainCommand.BadArguments | IOException | RuntimeException e) {
       err.println("deltachain pipeline check: " + e.getMessage());
       err.flush();
       return 2;
     }
   }
 
-  private int check(PrintWriter out) throws BadInput, IOException {
+  private int check(PrintWriter out) throws PipelineTrainCommand.BadArguments, IOException {
     Path summaryFile = outDir.resolve("summary.json");
     if (!Files.isRegularFile(summaryFile)) {
-      throw new BadInput(outDir + " has no summary.json: give the --out directory of a finished pipeline train");
+      throw new PipelineTrainCommand.BadArguments(outDir + " has no summary.json: give the --out directory of a finished pipeline train");
     }
     JsonObject summary = new JsonObject(Files.readString(summaryFile, StandardCharsets.UTF_8));
     if (!PipelineTrainCommand.SUMMARY_FORMAT.equals(summary.getString("format"))) {
-      throw new BadInput(summaryFile + " is not a pipeline train summary (format '" + summary.getString("format")
+      throw new PipelineTrainCommand.BadArguments(summaryFile + " is not a pipeline train summary (format '" + summary.getString("format")
           + "')");
     }
     PipelineRun run = PipelineRun.fromJson(summary.getJsonObject("run"));
@@ -88,7 +81,7 @@ public final class PipelineCheckCommand implements Callable<Integer> {
     PipelineLayout layout = new PipelineLayout(run.modelProfile().numLayers(), spans);
     int m = run.microBatches();
     if (micro < 0 || micro >= m) {
-      throw new BadInput("--micro-batch " + micro + " is outside 0.." + (m - 1) + " (the run had " + m
+      throw new PipelineTrainCommand.BadArguments("--micro-batch " + micro + " is outside 0.." + (m - 1) + " (the run had " + m
           + " micro-batches per step)");
     }
 
@@ -121,14 +114,14 @@ public final class PipelineCheckCommand implements Callable<Integer> {
     JsonObject data = summary.getJsonObject("data");
     Corpus corpus = PipelineData.corpus(data.getString("dataset"));
     if (!corpus.hash().hex().equals(data.getString("corpus_sha256"))) {
-      throw new BadInput("dataset " + data.getString("dataset") + " hashes to " + corpus.hash().hex()
+      throw new PipelineTrainCommand.BadArguments("dataset " + data.getString("dataset") + " hashes to " + corpus.hash().hex()
           + " here, the run's was " + data.getString("corpus_sha256"));
     }
     PackedBatches batches = PipelineData.shard(corpus, data.getLong("data_seed"), data.getInteger("shards"),
         data.getInteger("shard"), run.training().batchSize(), run.training().sequenceLength(),
         run.modelProfile().vocabSize());
     if (!batches.fingerprint().equals(data.getString("fingerprint"))) {
-      throw new BadInput("the run's batches had fingerprint " + data.getString("fingerprint") + ", rebuilt here "
+      throw new PipelineTrainCommand.BadArguments("the run's batches had fingerprint " + data.getString("fingerprint") + ", rebuilt here "
           + batches.fingerprint());
     }
     Batch batch = batches.batchAt(micro);

@@ -165,8 +165,8 @@ public final class PipelineTrainCommand implements Callable<Integer> {
     return this;
   }
 
-  /** Arguments that cannot work. */
-  private static final class BadArguments extends Exception {
+  /** Arguments that cannot work: exit status 2, the message names the problem. */
+  static final class BadArguments extends Exception {
     BadArguments(String message) {
       super(message);
     }
