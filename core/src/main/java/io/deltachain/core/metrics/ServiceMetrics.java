@@ -1,6 +1,11 @@
 package io.deltachain.core.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxBuilder;
@@ -22,6 +27,16 @@ public final class ServiceMetrics {
 
   private static final PrometheusMeterRegistry PROCESS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+  static {
+    // JVM meters are the process's: bound once here, not by each Vert.x instance of the process
+    // (a node runs several; each binding them again logged "Gauge has been already registered")
+    new ClassLoaderMetrics().bindTo(PROCESS);
+    new JvmMemoryMetrics().bindTo(PROCESS);
+    new JvmGcMetrics().bindTo(PROCESS);
+    new JvmThreadMetrics().bindTo(PROCESS);
+    new ProcessorMetrics().bindTo(PROCESS);
+  }
+
   private ServiceMetrics() {}
 
   /** The registry to record in (see the class comment). */
@@ -36,13 +51,14 @@ public final class ServiceMetrics {
   }
 
   /**
-   * Options that turn on Vert.x's own metrics (event bus, HTTP, pools, JVM) into the
-   * process-wide registry, so that every Vert.x instance of the process reports to one scrape.
+   * Options that turn on Vert.x's own metrics (event bus, HTTP, pools) into the process-wide
+   * registry, so that every Vert.x instance of the process reports to one scrape beside the JVM
+   * meters the registry holds already.
    */
   public static VertxBuilder enable(VertxBuilder builder, VertxOptions options) {
     return builder.with(options.setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-            .setJvmMetricsEnabled(true).setEnabled(true)))
+            .setJvmMetricsEnabled(false).setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(PROCESS));
   }
 }
