@@ -28,16 +28,16 @@ import picocli.CommandLine.Option;
  * {@code deltachain pipeline check}: a validator's spot check of a finished pipeline run from its
  * output directory alone. Every stage's activation record must hash to what the summary (and the
  * stage's delta files) declare; neighbouring records must agree on every step and micro-batch
- * (what stage k sent is what stage k+1 received); and one micro-batch of the first step is
- * recomputed through every stage from the run's base, each stage's output compared bit for bit
- * with what it recorded sending (the last stage's loss with the recorded loss). Later steps need
- * the stages' weights as of that step, which the run does not keep; their records are checked
- * for agreement only.
+ * (what stage k sent is what stage k+1 received); and one micro-batch of one step is recomputed
+ * through every stage, each stage's output compared bit for bit with what it recorded sending (the
+ * last stage's loss with the recorded loss). Step 0 starts from the run's base; a later step
+ * needs every stage's checkpoint of that step, which {@code pipeline train --keep-checkpoints}
+ * keeps in {@code --out/stage-checkpoints}.
  */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Spot-check a finished pipeline run (its --out directory): records against the summary, links"
-        + " between neighbouring stages for every step, and one micro-batch of the first step (step 0, as the"
-        + " records number them) recomputed through every stage.")
+        + " between neighbouring stages for every step, and one micro-batch of one step recomputed through every"
+        + " stage (steps numbered from 0, as the records number them).")
 public final class PipelineCheckCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -45,8 +45,11 @@ public final class PipelineCheckCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "the run's output directory"
       + " (pipeline train --out): summary.json and stage-k/ with the activation records")
   Path outDir;
+  @Option(names = "--step", defaultValue = "0", description = "which step to recompute: 0 (from the base) or a step"
+      + " whose checkpoints the run kept (pipeline train --keep-checkpoints; default ${DEFAULT-VALUE})")
+  long step;
   @Option(names = "--micro-batch", defaultValue = "0",
-      description = "which micro-batch of step 0 to recompute (default ${DEFAULT-VALUE})")
+      description = "which micro-batch of that step (default ${DEFAULT-VALUE})")
   int micro;
 
   @Override
@@ -124,20 +127,39 @@ public final class PipelineCheckCommand implements Callable<Integer> {
       throw new PipelineTrainCommand.BadArguments("the run's batches had fingerprint " + data.getString("fingerprint") + ", rebuilt here "
           + batches.fingerprint());
     }
-    Batch batch = batches.batchAt(micro);
+    if (step < 0 || step >= run.training().steps()) {
+      throw new PipelineTrainCommand.BadArguments("--step " + step + " is outside 0.." + (run.training().steps() - 1));
+    }
+    List<Path> checkpoints = new ArrayList<>();
+    if (step > 0) {
+      for (int k = 0; k < layout.stages(); k++) {
+        Path c = outDir.resolve(PipelineTrainCommand.KEPT_CHECKPOINTS).resolve("stage-" + k)
+            .resolve("checkpoint-" + step + ".zip");
+        if (!Files.isRegularFile(c)) {
+          throw new PipelineTrainCommand.BadArguments("no checkpoint of step " + step + " for stage " + k + " (" + c
+              + "): recompute step 0, or a step the run checkpointed with pipeline train --keep-checkpoints");
+        }
+        checkpoints.add(c);
+      }
+    }
+    // the coordinator feeds micro-batches in order, m per step (a redone step reads them again)
+    Batch batch = batches.batchAt(step * m + micro);
 
-    // micro-batch `micro` of step 0, through every stage from the base
+    // micro-batch `micro` of `step`, through every stage from the base or the stage's checkpoint
     boolean allMatch = links.isEmpty();
     BoundaryTensor carried = null;
     for (int k = 0; k < layout.stages(); k++) {
       try (StageWorker w = new StageWorker(run, k, layout.stages(), layout.span(k))) {
-        SpotCheck.Result r = SpotCheck.check(w, 0, micro, w.isFirst() ? batch.flatInputs() : null, carried,
-            w.isLast() ? batch.flatLabels() : null, records.get(k).get(0, micro), null);
+        if (step > 0) {
+          w.restoreCheckpointArchive(checkpoints.get(k));
+        }
+        SpotCheck.Result r = SpotCheck.check(w, step, micro, w.isFirst() ? batch.flatInputs() : null, carried,
+            w.isLast() ? batch.flatLabels() : null, records.get(k).get(step, micro), null);
         if (r.matches()) {
-          out.printf("stage %d: MATCH step 0 micro-batch %d recomputed: %s%n", k, micro,
+          out.printf("stage %d: MATCH step %d micro-batch %d recomputed: %s%n", k, step, micro,
               w.isLast() ? "loss " + r.loss() : "activation " + r.output().sha256().substring(0, 12));
         } else {
-          out.printf("stage %d: MISMATCH step 0 micro-batch %d: %s%n", k, micro, r.reason());
+          out.printf("stage %d: MISMATCH step %d micro-batch %d: %s%n", k, step, micro, r.reason());
           if (k + 1 < layout.stages()) {
             out.printf("%s not recomputed: %s input would be this stage's output%n", k + 2 == layout.stages()
                 ? "stage " + (k + 1) : "stages " + (k + 1) + "-" + (layout.stages() - 1),

@@ -54,6 +54,8 @@ import picocli.CommandLine.Option;
 public final class PipelineTrainCommand implements Callable<Integer> {
   /** Format name of summary.json. */
   public static final String SUMMARY_FORMAT = "deltachain-pipeline-train-summary";
+  /** Where {@code --keep-checkpoints} keeps them, under {@code --out}: stage-k/checkpoint-STEP.zip. */
+  static final String KEPT_CHECKPOINTS = "stage-checkpoints";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -128,6 +130,9 @@ public final class PipelineTrainCommand implements Callable<Integer> {
       description = "gpipe (every forward, then every backward) or 1f1b (stage k holds at most stages - k"
           + " micro-batches' activations); same losses (default ${DEFAULT-VALUE})")
   String schedule;
+  @Option(names = "--keep-checkpoints", description = "keep every stage's checkpoints in --out/stage-checkpoints"
+      + " (for pipeline check --step); by default they are deleted when the run ends")
+  boolean keepCheckpoints;
   @Option(names = "--checkpoint-every", defaultValue = "5",
       description = "steps between coordinated stage checkpoints, 0 = only at step 0 (default ${DEFAULT-VALUE})")
   int checkpointEvery;
@@ -424,6 +429,24 @@ public final class PipelineTrainCommand implements Callable<Integer> {
                 .put("cause", r.cause()));
             if (extra != null) {
               extra.recovered(r);
+            }
+          }
+
+          @Override
+          public void checkpointTaken(long step, List<Path> archives) {
+            if (keepCheckpoints) {
+              try {
+                for (int k = 0; k < archives.size(); k++) {
+                  Path kept = outDir.resolve(KEPT_CHECKPOINTS).resolve("stage-" + k)
+                      .resolve(archives.get(k).getFileName());
+                  Files.createDirectories(kept.getParent());
+                  Files.copy(archives.get(k), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException("keeping the checkpoints of step " + step + ": "
+                    + e.getMessage(), e);
+              }
+              say(out, "kept the checkpoints of step %d in %s", step, outDir.resolve(KEPT_CHECKPOINTS));
             }
           }
         });

@@ -183,7 +183,7 @@ class PipelineCommandIT {
           "--data-seed", "11", "--steps", "6", "--micro-batches", "2", "--batch-size", "4", "--seq-len", "32",
           "--lr", "3e-3", "--min-lr", "3e-4", "--warmup", "1", "--seed", "5", "--checkpoint-every", "2",
           "--spans", "0-1,2-2,3-3", "--call-timeout", "30", "--step-timeout", "120", "--round-id", "4",
-          "--out", outDir.toString(),
+          "--out", outDir.toString(), "--keep-checkpoints",
           "--store-url", storeUrl);
       String printed = out.toString();
       System.out.println(printed);
@@ -276,6 +276,14 @@ class PipelineCommandIT {
           .contains("stage 0: MATCH step 0 micro-batch 1").contains("stage 1: MATCH").contains("stage 2: MATCH")
           .contains("pipeline check: every stage matches");
       assertThat(check(outDir, "--micro-batch", "2").err()).contains("--micro-batch 2 is outside 0..1");
+      // a later step from the stages' checkpoints of that step (kept with --keep-checkpoints; step 4's was
+      // taken after the spare had replaced stage 1)
+      Run later = check(outDir, "--step", "4", "--micro-batch", "0");
+      System.out.println(later.out());
+      assertThat(later.code()).as(later.out() + later.err()).isZero();
+      assertThat(later.out()).contains("stage 0: MATCH step 4 micro-batch 0").contains("stage 2: MATCH step 4")
+          .contains("pipeline check: every stage matches");
+      assertThat(check(outDir, "--step", "3").err()).contains("no checkpoint of step 3 for stage 0");
 
       // a stage that recorded sending something else for micro-batch 1 of step 0 (its declared hash updated
       // to match, as a dishonest stage would): the link to stage 2 and the recomputation both say so

@@ -115,6 +115,16 @@ public final class PipelineCoordinator implements AutoCloseable {
     /** A failed stage was replaced and training rolled back. @param recovery what happened */
     default void recovered(Recovery recovery) {
     }
+
+    /**
+     * Every stage's checkpoint as of the start of {@code step} is complete and fetched; the
+     * copies are replaced by the next checkpoint, so a listener that wants them copies them now.
+     *
+     * @param step the step the checkpoint starts
+     * @param archives per stage, the coordinator's copy of its checkpoint archive
+     */
+    default void checkpointTaken(long step, List<Path> archives) {
+    }
   }
 
   /**
@@ -357,6 +367,11 @@ public final class PipelineCoordinator implements AutoCloseable {
         if (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0 && step < steps) {
           checkpointAll(step);
           checkpointStep = step;
+          List<Path> archives = new ArrayList<>();
+          for (int k = 0; k < processes.length; k++) {
+            archives.add(checkpointCopy(k, step));
+          }
+          l.checkpointTaken(step, archives);
         }
       } catch (StageClient.StageCallException f) {
         if (recoveries.size() >= options.maxRecoveries()) {

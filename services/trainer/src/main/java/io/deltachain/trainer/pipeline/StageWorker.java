@@ -28,6 +28,7 @@ import io.deltachain.trainer.model.SpanPass;
 import io.deltachain.trainer.train.AdamW;
 import io.deltachain.trainer.train.TrainingConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -495,6 +496,23 @@ public final class StageWorker implements AutoCloseable {
       throw new IllegalStateException("stage " + stage + " cannot checkpoint in the middle of step " + current.step);
     }
     StageCheckpoint.save(dir, this, run, optimizer);
+  }
+
+  /**
+   * Restores a checkpoint archive as a coordinator keeps them ({@code checkpoint-STEP.zip}: one
+   * stage's state, packed), for example to spot-check that stage at that step.
+   *
+   * @param archive the archive
+   * @throws IOException when it is unreadable or belongs to another stage or run
+   */
+  public void restoreCheckpointArchive(Path archive) throws IOException {
+    Path tmp = Files.createTempDirectory("stage-checkpoint-");
+    try {
+      StageCheckpoint.unpack(archive, tmp.resolve("checkpoint"));
+      restoreCheckpoint(tmp.resolve("checkpoint"));
+    } finally {
+      StageCheckpoint.deleteRecursively(tmp);
+    }
   }
 
   /**
