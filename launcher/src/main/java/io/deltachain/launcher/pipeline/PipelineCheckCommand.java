@@ -1,6 +1,7 @@
 package io.deltachain.launcher.pipeline;
 
 import io.deltachain.core.profile.LayerRange;
+import io.deltachain.launcher.pipeline.PipelineTrainCommand.BadArguments;
 import io.deltachain.trainer.data.Batch;
 import io.deltachain.trainer.data.Corpus;
 import io.deltachain.trainer.data.PackedBatches;
@@ -58,22 +59,23 @@ public final class PipelineCheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       return check(out);
-    } catch (PipelineTrainCommand.BadArguments | IOException | RuntimeException e) {
+    } catch (BadArguments | IOException | RuntimeException e) {
       err.println("deltachain pipeline check: " + e.getMessage());
       err.flush();
       return 2;
     }
   }
 
-  private int check(PrintWriter out) throws PipelineTrainCommand.BadArguments, IOException {
+  private int check(PrintWriter out) throws BadArguments, IOException {
     Path summaryFile = outDir.resolve("summary.json");
     if (!Files.isRegularFile(summaryFile)) {
-      throw new PipelineTrainCommand.BadArguments(outDir + " has no summary.json: give the --out directory of a finished pipeline train");
+      throw new BadArguments(outDir + " has no summary.json: give the --out directory of a finished"
+          + " pipeline train");
     }
     JsonObject summary = new JsonObject(Files.readString(summaryFile, StandardCharsets.UTF_8));
     if (!PipelineTrainCommand.SUMMARY_FORMAT.equals(summary.getString("format"))) {
-      throw new PipelineTrainCommand.BadArguments(summaryFile + " is not a pipeline train summary (format '" + summary.getString("format")
-          + "')");
+      throw new BadArguments(summaryFile + " is not a pipeline train summary (format '"
+          + summary.getString("format") + "')");
     }
     PipelineRun run = PipelineRun.fromJson(summary.getJsonObject("run"));
     List<LayerRange> spans = new ArrayList<>();
@@ -84,8 +86,11 @@ public final class PipelineCheckCommand implements Callable<Integer> {
     PipelineLayout layout = new PipelineLayout(run.modelProfile().numLayers(), spans);
     int m = run.microBatches();
     if (micro < 0 || micro >= m) {
-      throw new PipelineTrainCommand.BadArguments("--micro-batch " + micro + " is outside 0.." + (m - 1) + " (the run had " + m
+      throw new BadArguments("--micro-batch " + micro + " is outside 0.." + (m - 1) + " (the run had " + m
           + " micro-batches per step)");
+    }
+    if (step < 0 || step >= run.training().steps()) {
+      throw new BadArguments("--step " + step + " is outside 0.." + (run.training().steps() - 1));
     }
 
     // the records, as the summary declares them
@@ -104,8 +109,8 @@ public final class PipelineCheckCommand implements Callable<Integer> {
         return 1;
       }
       records.add(r);
-      out.printf("stage %d (layers %s): activation record %s, %d entries%n", k, layout.span(k), declared.substring(0, 12),
-          r.keys().size());
+      out.printf("stage %d (layers %s): activation record %s, %d entries%n", k, layout.span(k),
+          declared.substring(0, 12), r.keys().size());
     }
     List<String> links = SpotCheck.linkMismatches(records);
     links.forEach(l -> out.println("link MISMATCH: " + l));
@@ -117,18 +122,15 @@ public final class PipelineCheckCommand implements Callable<Integer> {
     JsonObject data = summary.getJsonObject("data");
     Corpus corpus = PipelineData.corpus(data.getString("dataset"));
     if (!corpus.hash().hex().equals(data.getString("corpus_sha256"))) {
-      throw new PipelineTrainCommand.BadArguments("dataset " + data.getString("dataset") + " hashes to " + corpus.hash().hex()
+      throw new BadArguments("dataset " + data.getString("dataset") + " hashes to " + corpus.hash().hex()
           + " here, the run's was " + data.getString("corpus_sha256"));
     }
     PackedBatches batches = PipelineData.shard(corpus, data.getLong("data_seed"), data.getInteger("shards"),
         data.getInteger("shard"), run.training().batchSize(), run.training().sequenceLength(),
         run.modelProfile().vocabSize());
     if (!batches.fingerprint().equals(data.getString("fingerprint"))) {
-      throw new PipelineTrainCommand.BadArguments("the run's batches had fingerprint " + data.getString("fingerprint") + ", rebuilt here "
-          + batches.fingerprint());
-    }
-    if (step < 0 || step >= run.training().steps()) {
-      throw new PipelineTrainCommand.BadArguments("--step " + step + " is outside 0.." + (run.training().steps() - 1));
+      throw new BadArguments("the run's batches had fingerprint " + data.getString("fingerprint")
+          + ", rebuilt here " + batches.fingerprint());
     }
     List<Path> checkpoints = new ArrayList<>();
     if (step > 0) {
@@ -136,7 +138,7 @@ public final class PipelineCheckCommand implements Callable<Integer> {
         Path c = outDir.resolve(PipelineTrainCommand.KEPT_CHECKPOINTS).resolve("stage-" + k)
             .resolve("checkpoint-" + step + ".zip");
         if (!Files.isRegularFile(c)) {
-          throw new PipelineTrainCommand.BadArguments("no checkpoint of step " + step + " for stage " + k + " (" + c
+          throw new BadArguments("no checkpoint of step " + step + " for stage " + k + " (" + c
               + "): recompute step 0, or a step the run checkpointed with pipeline train --keep-checkpoints");
         }
         checkpoints.add(c);
