@@ -232,17 +232,22 @@ public final class RoundApi {
   }
 
   /**
-   * Runs before anything else: POST needs a known bearer token; a request that sends a token is
-   * that token's client (a GET too, so a client's reads count against its own quota), one without
-   * is anonymous and counted per remote address. Every request counts against its client's quota
+   * Runs before anything else: POST needs a known bearer token; a request that sends a bearer
+   * token is that token's client (a GET too, so a client's reads count against its own quota; a
+   * GET with an unknown token is refused), one without is anonymous and counted per remote
+   * address. Every request counts against its client's quota
    * except {@code GET /health} and {@code GET /metrics}: monitoring neither spends nor is refused
    * by a quota.
    */
   private void authenticateAndCount(RoutingContext rc) {
     String header = rc.request().getHeader("Authorization");
+    boolean post = rc.request().method() == HttpMethod.POST;
+    if (!post && header != null && !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      header = null; // a read with another scheme (a proxy's Basic credentials) stays anonymous
+    }
     String client;
     if (header == null || header.isBlank()) {
-      if (rc.request().method() == HttpMethod.POST) {
+      if (post) {
         rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"deltachain\"");
         send(rc, new RequestException(401, "unauthorized",
             "this operation needs an API token: send the header 'Authorization: Bearer <token>'"));

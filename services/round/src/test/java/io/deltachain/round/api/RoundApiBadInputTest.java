@@ -190,6 +190,9 @@ class RoundApiBadInputTest {
     assertThat(api.get("/learning/rounds").statusCode()).isEqualTo(200);
     assertThat(error(api.get("/learning/rounds", "not-a-known-token-0123456789"), 401, "unauthorized")
         .getString("message")).contains("not valid");
+    assertThat(ApiHarness.await(api.client.request(io.vertx.core.http.HttpMethod.GET, "/learning/rounds")
+        .putHeader("Authorization", "Basic cHJveHk6cHc=").send()).statusCode())
+        .as("a read with a proxy's Basic credentials stays anonymous").isEqualTo(200);
     // monitoring is neither counted nor refused
     for (int i = 0; i < 5; i++) {
       assertThat(api.get("/health", TOKEN).statusCode()).isEqualTo(200);
