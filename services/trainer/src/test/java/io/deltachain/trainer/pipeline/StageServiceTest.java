@@ -13,6 +13,7 @@ import io.deltachain.trainer.pipeline.proto.StageSetup;
 import io.deltachain.trainer.pipeline.proto.StepReport;
 import io.deltachain.trainer.pipeline.proto.StepRequest;
 import io.deltachain.core.content.ContentHash;
+import io.deltachain.core.testing.CpuLoad;
 import io.deltachain.trainer.pipeline.proto.CheckpointReply;
 import io.deltachain.trainer.pipeline.proto.CheckpointRequest;
 import io.deltachain.trainer.pipeline.proto.ResetRequest;
@@ -204,30 +205,10 @@ class StageServiceTest {
   @DisplayName("refusals reach a caller on a non-Vert.x thread every time, under CPU load (300 refused reads: "
       + "with the calls chained from the caller's thread 4 of 300 never completed)")
   void refusalsAlwaysArrive(@TempDir Path here) throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    List<Thread> burners = new java.util.ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Thread t = new Thread(() -> {
-        double x = 0;
-        while (!stop.get()) {
-          x += Math.sqrt(x + 1);
-        }
-        if (x == 42) {
-          System.out.print("");
-        }
-      });
-      t.start();
-      burners.add(t);
-    }
-    try {
+    try (CpuLoad load = CpuLoad.start(3)) {
       for (int i = 0; i < 300; i++) {
         assertThat(failure(stage.c().readFile("../outside.zip", here.resolve("x"), Duration.ofSeconds(10))))
             .as("read %d", i).contains("INVALID_ARGUMENT");
-      }
-    } finally {
-      stop.set(true);
-      for (Thread t : burners) {
-        t.join();
       }
     }
   }

@@ -3,7 +3,7 @@ package io.deltachain.trainer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.deltachain.core.testing.CpuLoad;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,18 +13,7 @@ class DeviceUtilizationTest {
   @DisplayName("on the CPU the reading is this process's measured CPU load: it rises above zero while a thread computes")
   void cpuLoadIsMeasured() throws Exception {
     DeviceUtilization u = DeviceUtilization.of(Device.cpu());
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread burner = new Thread(() -> {
-      double x = 0;
-      while (!stop.get()) {
-        x += Math.sqrt(x + 1);
-      }
-      if (x == 42) {
-        System.out.print("");
-      }
-    });
-    burner.start();
-    try {
+    try (CpuLoad load = CpuLoad.start(1)) {
       DeviceUtilization.Reading r = u.read();
       long deadline = System.nanoTime() + 20_000_000_000L;
       while (!(r.available() && r.utilization() > 0) && System.nanoTime() < deadline) {
@@ -35,9 +24,6 @@ class DeviceUtilizationTest {
       assertThat(r.available()).as(r.unavailable()).isTrue();
       assertThat(r.utilization()).isGreaterThan(0).isLessThanOrEqualTo(1.0);
       assertThat(r.freeMemoryBytes()).isPositive();
-    } finally {
-      stop.set(true);
-      burner.join();
     }
   }
 
